@@ -1,0 +1,85 @@
+using AgentFactory.Durable.Backend;
+using AgentFactory.Durable.InMemory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AgentFactory.Durable.Tests;
+
+/// <summary>A real worker and client over a backend, started for one test.</summary>
+public sealed class EngineHost : IAsyncDisposable
+{
+    /// <summary>Upper bound for any wait in a test; a hang fails the test instead of stalling the run.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly IHost _host;
+
+    private EngineHost(IHost host, IOrchestrationBackend backend, FakeTimeProvider? clock)
+    {
+        _host = host;
+        Backend = backend;
+        Clock = clock;
+        Client = host.Services.GetRequiredService<DurableTaskClient>();
+    }
+
+    public DurableTaskClient Client { get; }
+
+    public IOrchestrationBackend Backend { get; }
+
+    /// <summary>Set when the host runs on a fake clock (timers fire when the test advances it).</summary>
+    public FakeTimeProvider? Clock { get; }
+
+    public static async Task<EngineHost> StartAsync(Action<DurableTaskRegistry> register, IOrchestrationBackend? backend = null,
+        FakeTimeProvider? clock = null, Action<IServiceCollection>? services = null)
+    {
+        TimeProvider time = clock ?? TimeProvider.System;
+        backend ??= new InMemoryOrchestrationBackend(time);
+        IHost host = Host.CreateDefaultBuilder()
+            .ConfigureServices(s =>
+            {
+                s.AddSingleton(time);
+                s.AddSingleton(backend);
+                s.AddDurableTask(register, o =>
+                {
+                    o.MaxConcurrentOrchestrations = 2;
+                    o.MaxConcurrentActivities = 4;
+                });
+                services?.Invoke(s);
+            })
+            .Build();
+        await host.StartAsync();
+        return new EngineHost(host, backend, clock);
+    }
+
+    /// <summary>Starts <paramref name="name"/> and waits for it to finish.</summary>
+    public async Task<OrchestrationMetadata> RunAsync(string name, object? input = null, string? instanceId = null)
+    {
+        string id = await Client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions { InstanceId = instanceId });
+        return await CompletionAsync(id);
+    }
+
+    public Task<OrchestrationMetadata> CompletionAsync(string instanceId) =>
+        Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true).WaitAsync(Timeout);
+
+    /// <summary>Waits until the instance satisfies <paramref name="condition"/> (status polling, bounded).</summary>
+    public async Task<OrchestrationMetadata> WaitUntilAsync(string instanceId, Func<OrchestrationMetadata, bool> condition)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            OrchestrationMetadata? instance = await Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cts.Token);
+            if (instance is not null && condition(instance))
+            {
+                return instance;
+            }
+
+            await Task.Delay(5, cts.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
