@@ -36,6 +36,23 @@ internal sealed class EpisodeProcessor(OrchestrationExecutor executor, TimeProvi
             EpisodeResult? result = executor.Execute(workItem.InstanceId, history, events, now, resolve);
             if (result is null)
             {
+                // Terminated before its (scheduled) start was delivered: it ends here, and the start is dropped later.
+                if (instance is not null && events.OfType<ExecutionTerminatedEvent>().FirstOrDefault() is { } terminated)
+                {
+                    return (new OrchestrationCommit
+                    {
+                        NewEvents = [],
+                        Instance = instance with
+                        {
+                            RuntimeStatus = OrchestrationRuntimeStatus.Terminated,
+                            SerializedOutput = terminated.Output,
+                            LastUpdatedAt = now,
+                            CompletedAt = now,
+                        },
+                        Messages = outgoing,
+                    }, null);
+                }
+
                 logger.LogWarning("Dropped {Count} message(s) for instance {InstanceId}, which has not started.", events.Count, workItem.InstanceId);
                 return (Commit(outgoing), null);
             }
