@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# THE test command: builds and runs every test project of the solution against a
+# private Azurite, then prints, alone on the last line:
+#   Tests: N passed, N failed, N skipped
+# Works on a fresh clone of a fresh machine, unattended (CI=true, no stdin).
+# Extra arguments go to `dotnet test`, e.g.  scripts/test.sh --filter Category=Unit
+#
+# Exit code: non-zero if the build/test run failed, if any test failed, or if no
+# test passed at all (a run that tests nothing must not look green).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# --- machine prerequisites -------------------------------------------------
+# Debian packages the tests need that a fresh machine may lack. Runs
+# `apt-get update` once, and only if something is actually missing.
+# Add packages at the call in main() (e.g. `ensure_apt_packages bubblewrap`).
+ensure_apt_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  local sudo=()
+  ((EUID == 0)) || sudo=(sudo -n)
+  echo "test.sh: installing Debian packages: ${missing[*]}" >&2
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# --- TRX summary -----------------------------------------------------------
+# Sums the <Counters .../> element over all TRX files under $1 into
+# trx_files, trx_passed, trx_failed, trx_skipped. Skipped = total - executed
+# (VSTest counts skipped tests as not executed). failed also counts the
+# error/timeout/aborted outcomes, so a crashed test can't hide.
+summarize_trx() {
+  local dir="$1" f counters attr v total executed
+  trx_files=0 trx_passed=0 trx_failed=0 trx_skipped=0
+  while IFS= read -r -d '' f; do
+    counters="$(grep -o '<Counters [^>]*>' "$f" | head -n 1 || true)"
+    [[ -n "$counters" ]] || { echo "test.sh: no <Counters> in $f" >&2; continue; }
+    trx_files=$((trx_files + 1))
+    total=0 executed=0
+    for attr in total executed passed failed error timeout aborted; do
+      v=0
+      [[ "$counters" =~ [[:space:]]$attr=\"([0-9]+)\" ]] && v="${BASH_REMATCH[1]}"
+      case "$attr" in
+        total) total=$v ;;
+        executed) executed=$v ;;
+        passed) trx_passed=$((trx_passed + v)) ;;
+        *) trx_failed=$((trx_failed + v)) ;;
+      esac
+    done
+    ((total > executed)) && trx_skipped=$((trx_skipped + total - executed))
+  done < <(find "$dir" -name '*.trx' -print0 2>/dev/null)
+  return 0
+}
+
+# Prints the closing line and returns the exit code for the run.
+report() {
+  local dotnet_rc="$1" results="$2" rc=0
+  summarize_trx "$results"
+  if ((dotnet_rc != 0)); then
+    echo "test.sh: FAILED: dotnet test exited with $dotnet_rc (build error or failing tests; see above)" >&2
+    rc=1
+  fi
+  if ((trx_failed > 0)); then
+    echo "test.sh: FAILED: $trx_failed test(s) failed" >&2
+    rc=1
+  fi
+  if ((trx_passed == 0)); then
+    echo "test.sh: FAILED: no test passed ($trx_files TRX file(s) in $results): nothing was tested" >&2
+    rc=1
+  fi
+  # Last line, alone, in the format CI reads.
+  echo "Tests: $trx_passed passed, $trx_failed failed, $trx_skipped skipped"
+  return "$rc"
+}
+
+# --- main --------------------------------------------------------------------
+azurite_dir=""
+stop_azurite() {
+  if [[ -n "$azurite_dir" ]]; then
+    bash "$root/scripts/azurite.sh" stop "$azurite_dir" 2>/dev/null || true
+    rm -rf "$azurite_dir"
+    azurite_dir=""
+  fi
+}
+
+main() {
+  cd "$root"
+  # Quiet, non-interactive dotnet on a fresh machine.
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+  ensure_apt_packages # none needed yet; list them here when they are
+
+  # Always stop Azurite, also on failure and Ctrl-C (INT/TERM -> exit -> EXIT trap).
+  trap stop_azurite EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  azurite_dir="$(mktemp -d "${TMPDIR:-/tmp}/agentfactory-azurite.XXXXXX")"
+  AGENTFACTORY_STORAGE="$(bash "$root/scripts/azurite.sh" start "$azurite_dir")"
+  export AGENTFACTORY_STORAGE
+
+  # Fresh results dir so the summary counts this run only.
+  local results="$root/TestResults"
+  rm -rf "$results"
+  mkdir -p "$results"
+
+  local dotnet_rc=0
+  dotnet test "$root/AgentFactory.Functions.sln" -c Release \
+    --results-directory "$results" \
+    --logger "trx;LogFilePrefix=r" \
+    --logger "console;verbosity=normal" \
+    "$@" </dev/null || dotnet_rc=$?
+
+  # Stop Azurite now (not only in the trap) so nothing prints after the summary.
+  stop_azurite
+  report "$dotnet_rc" "$results"
+}
+
+# Run only when executed, so the functions above can be sourced and tested.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi
