@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+
+namespace AgentFactory.Durable.AzureStorage;
+
+/// <summary>The instance index (queries) and purge.</summary>
+internal sealed partial class InstanceStore
+{
+    /// <summary>Writes the index row of an instance (after its status changed).</summary>
+    public Task UpsertIndexAsync(OrchestrationMetadata state, CancellationToken cancellationToken) =>
+        hub.Instances.UpsertEntityAsync(Rows.ToIndexEntity(state), TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>One page of the index, in instance-id order; a page is filled across service pages.</summary>
+    public async Task<OrchestrationQueryResult> QueryAsync(OrchestrationQuery query, CancellationToken cancellationToken)
+    {
+        string? filter = Filter(query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix, query.Name);
+        var found = new List<OrchestrationMetadata>();
+        string? token = query.ContinuationToken;
+        do
+        {
+            int wanted = query.PageSize - found.Count;
+            await foreach (Page<TableEntity> page in hub.Instances.QueryAsync<TableEntity>(filter, maxPerPage: wanted, cancellationToken: cancellationToken)
+                .AsPages(token, wanted).ConfigureAwait(false))
+            {
+                found.AddRange(page.Values.Select(Rows.ToMetadata));
+                token = page.ContinuationToken;
+                break;
+            }
+        }
+        while (found.Count < query.PageSize && token is not null);
+
+        if (query.FetchInputsAndOutputs)
+        {
+            for (int i = 0; i < found.Count; i++)
+            {
+                found[i] = (await ReadStatusAsync(found[i].InstanceId, cancellationToken).ConfigureAwait(false))?.State ?? found[i];
+            }
+        }
+
+        return new OrchestrationQueryResult(found, token);
+    }
+
+    /// <summary>Instance ids in the index that match, for bulk purge.</summary>
+    public async IAsyncEnumerable<string> FindAsync(PurgeInstancesFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IReadOnlyCollection<OrchestrationRuntimeStatus> statuses = filter.Statuses is { Count: > 0 } s
+            ? [.. s.Where(x => x.IsTerminal())]
+            : [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+        if (statuses.Count == 0)
+        {
+            yield break;
+        }
+
+        string? query = Filter(statuses, filter.CreatedFrom, filter.CreatedTo, null, null);
+        await foreach (TableEntity row in hub.Instances.QueryAsync<TableEntity>(query, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return row.PartitionKey;
+        }
+    }
+
+    /// <summary>Deletes every row, index entry and payload blob of the instance.</summary>
+    public async Task PurgeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}");
+        var rows = new List<TableTransactionAction>();
+        await foreach (TableEntity row in hub.History.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // The status row goes last, so that a purge cut short leaves a purgeable instance rather than orphans.
+            if (row.RowKey != Rows.StatusKey)
+            {
+                rows.Add(new(TableTransactionActionType.Delete, new TableEntity(instanceId, row.RowKey), ETag.All));
+            }
+        }
+
+        foreach (TableTransactionAction[] chunk in rows.Chunk(100))
+        {
+            await hub.History.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+
+        await payloads.DeleteAllAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await IgnoreNotFound(hub.Instances.DeleteEntityAsync(instanceId, "", ETag.All, cancellationToken)).ConfigureAwait(false);
+        await IgnoreNotFound(hub.History.DeleteEntityAsync(instanceId, Rows.StatusKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Every outbox row of the instances placed on <paramref name="partition"/> (recovery after a partition changes owner).</summary>
+    public async IAsyncEnumerable<(string InstanceId, string Key, Envelope Envelope)> ScanOutboxAsync(int partition,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // A table scan, done only when a worker takes over a partition: outbox rows are few and short-lived.
+        string filter = TableClient.CreateQueryFilter($"RowKey ge {Rows.OutboxPrefix} and RowKey lt {"o;"} and Partition eq {partition}");
+        await foreach (TableEntity row in hub.History.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            string json = (await payloads.ResolveAsync(row.GetString("Envelope"), cancellationToken).ConfigureAwait(false))!;
+            yield return (row.PartitionKey, row.RowKey, Envelope.FromJson(json));
+        }
+    }
+
+    private static async Task IgnoreNotFound(Task<Response> delete)
+    {
+        try
+        {
+            await delete.ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
+    private static string? Filter(IReadOnlyCollection<OrchestrationRuntimeStatus>? statuses, DateTime? from, DateTime? to, string? prefix, string? name)
+    {
+        var parts = new List<string>();
+        if (statuses is { Count: > 0 })
+        {
+            parts.Add("(" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"Status eq {s.ToString()}"))) + ")");
+        }
+
+        if (from is { } f)
+        {
+            parts.Add(TableClient.CreateQueryFilter($"CreatedAt ge {DateTime.SpecifyKind(f, DateTimeKind.Utc)}"));
+        }
+
+        if (to is { } t)
+        {
+            parts.Add(TableClient.CreateQueryFilter($"CreatedAt lt {DateTime.SpecifyKind(t, DateTimeKind.Utc)}"));
+        }
+
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            // Every id that starts with the prefix sorts between it and the prefix followed by the highest char.
+            parts.Add(TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {prefix + char.MaxValue}"));
+        }
+
+        if (name is not null)
+        {
+            parts.Add(TableClient.CreateQueryFilter($"NameLower eq {name.ToLower(CultureInfo.InvariantCulture)}"));
+        }
+
+        return parts.Count == 0 ? null : string.Join(" and ", parts);
+    }
+}

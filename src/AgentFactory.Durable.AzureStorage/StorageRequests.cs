@@ -1,0 +1,87 @@
+using System.Diagnostics.Metrics;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace AgentFactory.Durable.AzureStorage;
+
+/// <summary>
+/// The one place every storage request of a task hub passes (tables, queues, blobs): counts requests
+/// by service (also as the metric "durable.storage.requests") and lets tests inject faults.
+/// </summary>
+public sealed class StorageRequests
+{
+    private static readonly Meter Meter = new(DurableTaskDiagnostics.Name + ".AzureStorage");
+    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("durable.storage.requests", description: "Storage requests sent.");
+    private long _tables;
+    private long _queues;
+    private long _blobs;
+
+    /// <summary>Called before each request is sent; returning an exception fails the request with it (fault injection).</summary>
+    public Func<HttpMessage, Exception?>? BeforeSend { get; set; }
+
+    /// <summary>Called after each response; returning an exception replaces the outcome (a timeout after the server acted).</summary>
+    public Func<HttpMessage, Exception?>? AfterResponse { get; set; }
+
+    /// <summary>Requests sent so far, retries included.</summary>
+    public long Total => Tables + Queues + Blobs;
+
+    public long Tables => Interlocked.Read(ref _tables);
+
+    public long Queues => Interlocked.Read(ref _queues);
+
+    public long Blobs => Interlocked.Read(ref _blobs);
+
+    internal HttpPipelinePolicy PolicyFor(string service) => new Policy(this, service);
+
+    private void Count(string service)
+    {
+        switch (service)
+        {
+            case "table":
+                Interlocked.Increment(ref _tables);
+                break;
+            case "queue":
+                Interlocked.Increment(ref _queues);
+                break;
+            default:
+                Interlocked.Increment(ref _blobs);
+                break;
+        }
+
+        Requests.Add(1, new KeyValuePair<string, object?>("service", service));
+    }
+
+    private sealed class Policy(StorageRequests owner, string service) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Before(message);
+            ProcessNext(message, pipeline);
+            After(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Before(message);
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            After(message);
+        }
+
+        private void Before(HttpMessage message)
+        {
+            owner.Count(service);
+            if (owner.BeforeSend?.Invoke(message) is { } fault)
+            {
+                throw fault;
+            }
+        }
+
+        private void After(HttpMessage message)
+        {
+            if (owner.AfterResponse?.Invoke(message) is { } fault)
+            {
+                throw fault;
+            }
+        }
+    }
+}
