@@ -292,8 +292,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             };
             try
             {
-                await _store.CommitAsync(instanceId, current.ETag, current.Committed, new CommitBatch(failed, [], false, [], []), PartitionOf(instanceId),
-                    cancellationToken).ConfigureAwait(false);
+                await _store.MarkFailedAsync(failed, current.ETag, cancellationToken).ConfigureAwait(false);
                 await _store.UpsertIndexAsync(failed, cancellationToken).ConfigureAwait(false);
                 Invalidate(instanceId);
                 return;

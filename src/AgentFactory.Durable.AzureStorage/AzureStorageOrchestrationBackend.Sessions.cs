@@ -73,31 +73,30 @@ public sealed partial class AzureStorageOrchestrationBackend
         var outbox = new List<(string Key, Envelope Envelope)>();
         foreach (ActivityRequest request in commit.ActivityRequests)
         {
-            string key = Rows.NewOutboxKey();
+            string key = Rows.NewOwnOutboxKey();
             outbox.Add((key, new Envelope { Activity = request, OutboxKey = key }));
         }
 
         foreach (OrchestrationMessage message in commit.Messages)
         {
-            string key = Rows.NewOutboxKey();
-            // Only work for this instance itself (timers) can name an outbox row of its own partition.
-            outbox.Add((key, new Envelope { Message = message, OutboxKey = message.InstanceId == session.InstanceId ? key : null }));
+            // Work for this instance itself (timers) is recorded in its own row; the consuming commit clears it.
+            bool self = message.InstanceId == session.InstanceId;
+            string key = self ? Rows.NewOwnOutboxKey() : Rows.NewForeignOutboxKey();
+            outbox.Add((key, new Envelope { Message = message, OutboxKey = self ? key : null }));
         }
 
         List<string> consumedKeys = [.. consumed.Where(m => m.OutboxKey is not null).Select(m => m.OutboxKey!)];
         try
         {
-            if (commit.Instance is { } state)
+            // A commit that only consumed messages still clears their outbox entries.
+            if ((commit.Instance ?? (consumedKeys.Count > 0 || outbox.Count > 0 ? session.State : null)) is { } state)
             {
+                List<HistoryEvent> history = commit.ReplacesHistory ? [.. commit.NewEvents] : [.. session.History, .. commit.NewEvents];
                 var batch = new CommitBatch(state, commit.NewEvents, commit.ReplacesHistory, outbox, consumedKeys);
-                session.ETag = await _store.CommitAsync(session.InstanceId, session.ETag, session.History.Count, batch, session.Partition, cancellationToken)
+                session.Row = await _store.CommitAsync(session.InstanceId, session.Row, batch, history, session.Partition, cancellationToken)
                     .ConfigureAwait(false);
-                session.History = commit.ReplacesHistory ? [.. commit.NewEvents] : [.. session.History, .. commit.NewEvents];
+                session.History = history;
                 session.State = state;
-            }
-            else if (consumedKeys.Count > 0 || outbox.Count > 0)
-            {
-                await DeleteOutboxRowsAsync(session.InstanceId, consumedKeys, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
@@ -190,7 +189,7 @@ public sealed partial class AzureStorageOrchestrationBackend
     {
         LoadedInstance loaded = await _store.LoadAsync(session.InstanceId, cancellationToken).ConfigureAwait(false);
         session.State = loaded.State;
-        session.ETag = loaded.ETag;
+        session.Row = loaded.Row;
         session.History = loaded.History;
         session.Loaded = true;
 
@@ -202,16 +201,6 @@ public sealed partial class AzureStorageOrchestrationBackend
             {
                 await DispatchAsync(session.InstanceId, key, envelope, cancellationToken).ConfigureAwait(false);
             }
-        }
-    }
-
-    private async Task DeleteOutboxRowsAsync(string instanceId, List<string> keys, CancellationToken cancellationToken)
-    {
-        foreach (string[] chunk in keys.Chunk(100))
-        {
-            await _hub.History.SubmitTransactionAsync(
-                chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(instanceId, k), ETag.All)),
-                cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -101,8 +101,9 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
                 $"An orchestration with instance id '{instance.InstanceId}' already exists and is {running.State.RuntimeStatus}.");
         }
 
+
         int partition = PartitionOf(instance.InstanceId);
-        string key = Rows.NewOutboxKey();
+        string key = Rows.NewOwnOutboxKey();
         var envelope = new Envelope { Message = start, OutboxKey = key };
         await _store.CreateAsync(instance, existing?.ETag, key, envelope, partition, cancellationToken).ConfigureAwait(false);
         _dispatched[DispatchKey(instance.InstanceId, key)] = 0;

@@ -84,14 +84,27 @@ internal sealed partial class InstanceStore
         await IgnoreNotFound(hub.History.DeleteEntityAsync(instanceId, Rows.StatusKey, ETag.All, cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Every outbox row of the instances placed on <paramref name="partition"/> (recovery after a partition changes owner).</summary>
+    /// <summary>Every outbox entry of the instances placed on <paramref name="partition"/> (recovery after a partition changes owner).</summary>
     public async IAsyncEnumerable<(string InstanceId, string Key, Envelope Envelope)> ScanOutboxAsync(int partition,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // A table scan, done only when a worker takes over a partition: outbox rows are few and short-lived.
-        string filter = TableClient.CreateQueryFilter($"RowKey ge {Rows.OutboxPrefix} and RowKey lt {"o;"} and Partition eq {partition}");
+        // A table scan, done only when a worker takes over a partition: it returns status rows with pending
+        // work of their own and the (few, short-lived) outbox rows for other instances.
+        string filter = TableClient.CreateQueryFilter(
+            $"Partition eq {partition} and (HasOutbox eq {true} or (RowKey ge {Rows.OutboxPrefix} and RowKey lt {"o;"}))");
         await foreach (TableEntity row in hub.History.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            if (row.RowKey == Rows.StatusKey)
+            {
+                foreach (KeyValuePair<string, object> property in row.Where(p => Rows.IsOwnOutboxKey(p.Key) && p.Value is string { Length: > 0 }))
+                {
+                    string own = (await payloads.ResolveAsync((string)property.Value, cancellationToken).ConfigureAwait(false))!;
+                    yield return (row.PartitionKey, property.Key, Envelope.FromJson(own));
+                }
+
+                continue;
+            }
+
             string json = (await payloads.ResolveAsync(row.GetString("Envelope"), cancellationToken).ConfigureAwait(false))!;
             yield return (row.PartitionKey, row.RowKey, Envelope.FromJson(json));
         }

@@ -18,7 +18,21 @@ internal static class Rows
 
     public static string HistoryPrefix(string executionId) => $"h:{executionId}:";
 
-    public static string NewOutboxKey() => OutboxPrefix + Guid.NewGuid().ToString("N");
+    /// <summary>Key of outbox work for the instance itself: a property of its status row.</summary>
+    public static string NewOwnOutboxKey() => "O" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Key of outbox work for another instance: a row of its own, so deleting it after the send leaves the status row's ETag alone.</summary>
+    public static string NewForeignOutboxKey() => OutboxPrefix + Guid.NewGuid().ToString("N");
+
+    public static bool IsOwnOutboxKey(string key) => key.Length == 33 && key[0] == 'O';
+
+    /// <summary>Property holding the inline events of one episode.</summary>
+    public static string InlineKey(int index) => "E" + index.ToString("D3", CultureInfo.InvariantCulture);
+
+    /// <summary>The status row's own properties (what a status read selects).</summary>
+    public static readonly string[] StatusProperties =
+        ["PartitionKey", "RowKey", "Name", "ExecutionId", "Status", "CreatedAt", "LastUpdatedAt", "CompletedAt", "Input", "Output", "CustomStatus", "Failure", "Tags", "Parent",
+         "Committed", "Partition"];
 
     public static int SequenceOf(string historyKey) => int.Parse(historyKey.AsSpan(historyKey.LastIndexOf(':') + 1), CultureInfo.InvariantCulture);
 
@@ -31,10 +45,11 @@ internal static class Rows
         ["CreatedAt"] = DateTime.SpecifyKind(s.CreatedAt, DateTimeKind.Utc),
         ["LastUpdatedAt"] = DateTime.SpecifyKind(s.LastUpdatedAt, DateTimeKind.Utc),
         ["CompletedAt"] = s.CompletedAt is { } c ? DateTime.SpecifyKind(c, DateTimeKind.Utc) : null,
-        ["Input"] = payloads.Input,
-        ["Output"] = payloads.Output,
-        ["CustomStatus"] = payloads.CustomStatus,
-        ["Failure"] = payloads.Failure,
+        // "" stands for null: a merge skips null properties, so null could never overwrite a value.
+        ["Input"] = payloads.Input ?? "",
+        ["Output"] = payloads.Output ?? "",
+        ["CustomStatus"] = payloads.CustomStatus ?? "",
+        ["Failure"] = payloads.Failure ?? "",
         ["Tags"] = s.Tags is null ? null : JsonSerializer.Serialize(s.Tags, DataConverter.DefaultOptions),
         ["Parent"] = s.ParentInstanceId,
         ["Committed"] = committed,
@@ -49,9 +64,9 @@ internal static class Rows
         CreatedAt = Utc(e.GetDateTime("CreatedAt")) ?? default,
         LastUpdatedAt = Utc(e.GetDateTime("LastUpdatedAt")) ?? default,
         CompletedAt = Utc(e.GetDateTime("CompletedAt")),
-        SerializedInput = e.GetString("Input"),
-        SerializedOutput = e.GetString("Output"),
-        SerializedCustomStatus = e.GetString("CustomStatus"),
+        SerializedInput = NullIfEmpty(e.GetString("Input")),
+        SerializedOutput = NullIfEmpty(e.GetString("Output")),
+        SerializedCustomStatus = NullIfEmpty(e.GetString("CustomStatus")),
         Tags = e.GetString("Tags") is { } tags ? JsonSerializer.Deserialize<Dictionary<string, string>>(tags, DataConverter.DefaultOptions) : null,
         ParentInstanceId = e.GetString("Parent"),
     };
@@ -84,6 +99,8 @@ internal static class Rows
     /// <summary>Approximate request size of an entity, for the 4 MiB transaction limit.</summary>
     public static long SizeOf(TableEntity e) =>
         256 + e.Sum(p => 64L + p.Key.Length * 2 + (p.Value is string s ? s.Length * 2L : 16));
+
+    public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 }

@@ -1,6 +1,5 @@
 using AgentFactory.Durable.Backend;
 using AgentFactory.Durable.History;
-using Azure;
 
 namespace AgentFactory.Durable.AzureStorage;
 
@@ -36,7 +35,8 @@ internal sealed class Session(string instanceId, int partition)
 
     public OrchestrationMetadata? State { get; set; }
 
-    public ETag? ETag { get; set; }
+    /// <summary>The status row's ETag and layout; null when the instance has no status row yet.</summary>
+    public RowState? Row { get; set; }
 
     public List<HistoryEvent> History { get; set; } = [];
 
