@@ -111,13 +111,11 @@ public sealed partial class AzureStorageOrchestrationBackend
             _dispatched.TryRemove(DispatchKey(session.InstanceId, key), out _);
         }
 
+        // One pass by reference: removing one by one is quadratic in a large fan-in.
+        var done = new HashSet<PendingMessage>(consumed, ReferenceEqualityComparer.Instance);
         lock (session.Gate)
         {
-            foreach (PendingMessage message in consumed)
-            {
-                session.Inbox.Remove(message);
-            }
-
+            session.Inbox.RemoveAll(done.Contains);
             session.Abandons = 0;
         }
 
