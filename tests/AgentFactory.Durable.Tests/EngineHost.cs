@@ -1,4 +1,5 @@
 using AgentFactory.Durable.Backend;
+using AgentFactory.Durable.History;
 using AgentFactory.Durable.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,6 +59,10 @@ public sealed class EngineHost : IAsyncDisposable
         return await CompletionAsync(id);
     }
 
+    /// <summary>Schedules <paramref name="name"/> without waiting; returns the instance id.</summary>
+    public Task<string> ScheduleAsync(string name, object? input = null, string? instanceId = null) =>
+        Client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions { InstanceId = instanceId });
+
     public Task<OrchestrationMetadata> CompletionAsync(string instanceId) =>
         Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true).WaitAsync(Timeout);
 
@@ -75,6 +80,33 @@ public sealed class EngineHost : IAsyncDisposable
 
             await Task.Delay(5, cts.Token);
         }
+    }
+
+    /// <summary>
+    /// Waits until the instance's history satisfies <paramref name="condition"/>, e.g. holds a TimerCreated
+    /// before the test advances the fake clock (bounded polling).
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryEvent>> WaitForHistoryAsync(string instanceId, Func<IReadOnlyList<HistoryEvent>, bool> condition)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            IReadOnlyList<HistoryEvent> history = await Client.GetInstanceHistoryAsync(instanceId, cts.Token);
+            if (condition(history))
+            {
+                return history;
+            }
+
+            await Task.Delay(5, cts.Token);
+        }
+    }
+
+    /// <summary>Waits until the history holds <paramref name="count"/> TimerCreated events, then advances the fake clock by <paramref name="by"/>.</summary>
+    public async Task AdvanceWhenTimersCreatedAsync(string instanceId, int count, TimeSpan by)
+    {
+        FakeTimeProvider clock = Clock ?? throw new InvalidOperationException("This host runs on the system clock.");
+        await WaitForHistoryAsync(instanceId, h => h.OfType<TimerCreatedEvent>().Count() >= count);
+        clock.Advance(by);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,7 +11,7 @@ public sealed partial class InMemoryOrchestrationBackend
         while (true)
         {
             Task changed;
-            TimeSpan? untilDue;
+            DateTime? nextDue;
             lock (_gate)
             {
                 PromoteDueMessages();
@@ -31,10 +31,10 @@ public sealed partial class InMemoryOrchestrationBackend
                 }
 
                 changed = _changed.Task;
-                untilDue = _delayed.TryPeek(out _, out DateTime due) ? due - _time.GetUtcNow().UtcDateTime : null;
+                nextDue = _delayed.TryPeek(out _, out DateTime due) ? due : null;
             }
 
-            await WaitAsync(changed, untilDue, cancellationToken);
+            await WaitAsync(changed, nextDue, cancellationToken);
         }
     }
 
@@ -149,17 +149,37 @@ public sealed partial class InMemoryOrchestrationBackend
         return Task.CompletedTask;
     }
 
-    private async Task WaitAsync(Task changed, TimeSpan? untilDue, CancellationToken cancellationToken)
+    /// <summary>Waits for a signal, for <paramref name="due"/> on the backend's clock, or for cancellation.</summary>
+    private async Task WaitAsync(Task changed, DateTime? due, CancellationToken cancellationToken)
     {
-        if (untilDue is { } delay && delay <= TimeSpan.Zero)
+        // Checked first: with a token that is already cancelled the linked delay below completes at once,
+        // WhenAny succeeds, WaitAsync returns that completed task without throwing, and the callers'
+        // lock loops would spin forever, so a stopping worker never ends.
+        cancellationToken.ThrowIfCancellationRequested();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? timer = due is { } at ? StartTimer(at, cts.Token) : Task.Delay(Timeout.Infinite, cts.Token);
+        if (timer is not null)
         {
-            return;
+            await Task.WhenAny(changed, timer).WaitAsync(cancellationToken);
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task timer = untilDue is { } d ? Task.Delay(d, _time, cts.Token) : Task.Delay(Timeout.Infinite, cts.Token);
-        await Task.WhenAny(changed, timer).WaitAsync(cancellationToken);
         await cts.CancelAsync();
+    }
+
+    /// <summary>A delay that ends at <paramref name="due"/> on the backend's clock; null when that time has come.</summary>
+    private Task? StartTimer(DateTime due, CancellationToken cancellationToken)
+    {
+        TimeSpan delay = due - _time.GetUtcNow().UtcDateTime;
+        if (delay <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        Task timer = Task.Delay(delay, _time, cancellationToken);
+        // A timer counts from the clock's time when it is created. When the clock moved past the due time
+        // after the delay was computed (a test advancing a fake clock), the timer would fire a whole delay
+        // late, i.e. never in that test: so look at the clock again now that the timer exists.
+        return due <= _time.GetUtcNow().UtcDateTime ? null : timer;
     }
 
     /// <summary>Delivers a message produced by an episode or an activity (caller holds the lock).</summary>
