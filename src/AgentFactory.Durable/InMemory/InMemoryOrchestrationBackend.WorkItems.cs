@@ -58,10 +58,7 @@ public sealed partial class InMemoryOrchestrationBackend
             }
 
             record.State = commit.Instance ?? record.State;
-            foreach (OrchestrationMessage consumed in workItem.Messages)
-            {
-                record.Inbox.Remove(consumed);
-            }
+            RemoveConsumed(record.Inbox, workItem.Messages);
 
             foreach (ActivityRequest request in commit.ActivityRequests)
             {
@@ -238,6 +235,33 @@ public sealed partial class InMemoryOrchestrationBackend
             _delayed.Dequeue();
             _ready.Enqueue(instanceId);
         }
+    }
+
+    /// <summary>
+    /// Removes the consumed messages from the inbox in one pass. A List.Remove per message shifted the rest
+    /// of the inbox on every call, which is quadratic in the batch (consuming 10,000 messages took 8–15 ms,
+    /// 30,000 about 70 ms; now about 1 ms and 3 ms, see bench/README.md). The work item's messages are the
+    /// inbox's own objects (see <see cref="Visible"/>), so they are matched by reference, which is cheap to
+    /// hash; an object queued twice loses only as many copies as were consumed, the earliest first, as before.
+    /// </summary>
+    private static void RemoveConsumed(List<OrchestrationMessage> inbox, IReadOnlyList<OrchestrationMessage> consumed)
+    {
+        var remaining = new Dictionary<OrchestrationMessage, int>(consumed.Count, ReferenceEqualityComparer.Instance);
+        foreach (OrchestrationMessage message in consumed)
+        {
+            remaining[message] = remaining.GetValueOrDefault(message) + 1;
+        }
+
+        inbox.RemoveAll(message =>
+        {
+            if (!remaining.TryGetValue(message, out int count) || count == 0)
+            {
+                return false;
+            }
+
+            remaining[message] = count - 1;
+            return true;
+        });
     }
 
     private List<OrchestrationMessage> Visible(InstanceRecord record)
