@@ -11,7 +11,7 @@ public sealed partial class InMemoryOrchestrationBackend
         while (true)
         {
             Task changed;
-            TimeSpan? untilDue;
+            DateTime? nextDue;
             lock (_gate)
             {
                 PromoteDueMessages();
@@ -31,10 +31,10 @@ public sealed partial class InMemoryOrchestrationBackend
                 }
 
                 changed = _changed.Task;
-                untilDue = _delayed.TryPeek(out _, out DateTime due) ? due - _time.GetUtcNow().UtcDateTime : null;
+                nextDue = _delayed.TryPeek(out _, out DateTime due) ? due : null;
             }
 
-            await WaitAsync(changed, untilDue, cancellationToken);
+            await WaitAsync(changed, nextDue, cancellationToken);
         }
     }
 
@@ -149,16 +149,29 @@ public sealed partial class InMemoryOrchestrationBackend
         return Task.CompletedTask;
     }
 
-    private async Task WaitAsync(Task changed, TimeSpan? untilDue, CancellationToken cancellationToken)
+    private async Task WaitAsync(Task changed, DateTime? due, CancellationToken cancellationToken)
     {
-        if (untilDue is { } delay && delay <= TimeSpan.Zero)
+        // Task.WaitAsync returns an already completed task without looking at the token, and with a
+        // cancelled token the delay below completes at once: without this check a caller whose token was
+        // cancelled between two waits (a stopping worker) spins in its lock loop forever, synchronously,
+        // and later takes work from the running workers.
+        cancellationToken.ThrowIfCancellationRequested();
+        DateTime now = _time.GetUtcNow().UtcDateTime;
+        if (due is { } at && at <= now)
         {
             return;
         }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task timer = untilDue is { } d ? Task.Delay(d, _time, cts.Token) : Task.Delay(Timeout.Infinite, cts.Token);
-        await Task.WhenAny(changed, timer).WaitAsync(cancellationToken);
+        Task timer = due is { } d ? Task.Delay(d - now, _time, cts.Token) : Task.Delay(Timeout.Infinite, cts.Token);
+
+        // A clock that moves between reading the time and arming the timer (a fake clock a test advances)
+        // leaves the timer due too late; once armed, a look at the clock catches that.
+        if (due is not { } dueAt || _time.GetUtcNow().UtcDateTime < dueAt)
+        {
+            await Task.WhenAny(changed, timer).WaitAsync(cancellationToken);
+        }
+
         await cts.CancelAsync();
     }
 
