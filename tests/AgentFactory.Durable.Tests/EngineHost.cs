@@ -30,12 +30,20 @@ public sealed class EngineHost : IAsyncDisposable
     /// <summary>Set when the host runs on a fake clock (timers fire when the test advances it).</summary>
     public FakeTimeProvider? Clock { get; }
 
+    /// <param name="register">Registers the orchestrators and activities.</param>
+    /// <param name="backend">The backend; a new in-memory one when null.</param>
+    /// <param name="clock">A fake clock for the worker, the client and a new backend.</param>
+    /// <param name="services">More service registrations.</param>
+    /// <param name="bare">
+    /// A plain HostBuilder: no configuration files (and their file watchers), no console logging. For tests
+    /// that start and stop hundreds of hosts.
+    /// </param>
     public static async Task<EngineHost> StartAsync(Action<DurableTaskRegistry> register, IOrchestrationBackend? backend = null,
-        FakeTimeProvider? clock = null, Action<IServiceCollection>? services = null)
+        FakeTimeProvider? clock = null, Action<IServiceCollection>? services = null, bool bare = false)
     {
         TimeProvider time = clock ?? TimeProvider.System;
         backend ??= new InMemoryOrchestrationBackend(time);
-        IHost host = Host.CreateDefaultBuilder()
+        IHost host = (bare ? new HostBuilder() : Host.CreateDefaultBuilder())
             .ConfigureServices(s =>
             {
                 s.AddSingleton(time);

@@ -31,6 +31,13 @@ public sealed class Replayer
             return ReplayResult.Fail("The history is empty or does not begin with OrchestratorStarted/ExecutionStarted.");
         }
 
+        // Without this check an unknown name reads as non-determinism: the first recorded action would be
+        // reported as "not produced by the code", when no code ran at all.
+        if (history.Events.OfType<ExecutionStartedEvent>().FirstOrDefault() is { } started && Resolve(started.Name) is null)
+        {
+            return ReplayResult.Fail($"No orchestrator named '{started.Name}' is registered with this replayer, so the history cannot be checked.");
+        }
+
         DateTime end = history.Events[^1].Timestamp;
         EpisodeResult? result = _executor.Execute(history.InstanceId, history.Events, [], end, Resolve);
         if (result is null)
@@ -47,8 +54,7 @@ public sealed class Replayer
         {
             if (recorded.Status != result.Status)
             {
-                return ReplayResult.Fail($"The history ended {recorded.Status}; the current code ends {result.Status}" +
-                    (result.Failure is null ? "." : $": {result.Failure}"));
+                return ReplayResult.Fail($"The history ended {recorded.Status}; the current code ends {result.Status}{Why(result)}");
             }
 
             if (recorded.Status == OrchestrationRuntimeStatus.Completed && !JsonEquals(recorded.Result, result.Output))
@@ -58,8 +64,7 @@ public sealed class Replayer
         }
         else if (result.Status.IsTerminal() && history.Events.OfType<ExecutionTerminatedEvent>().Any() is false)
         {
-            return ReplayResult.Fail($"The history was still running; replaying it the current code ends {result.Status}" +
-                (result.Failure is null ? "." : $": {result.Failure}"));
+            return ReplayResult.Fail($"The history was still running; replaying it the current code ends {result.Status}{Why(result)}");
         }
 
         return ReplayResult.Success;
@@ -67,6 +72,13 @@ public sealed class Replayer
 
     /// <summary>Replays an exported history in JSON (the format of <see cref="HistoryExport.ToJson"/>).</summary>
     public ReplayResult Replay(string json) => Replay(HistoryExport.FromJson(json));
+
+    // Names the failure, or the actions the code went on to produce past the recorded end (for example an
+    // activity added after the last one a finished history has), so that the message says what changed.
+    private static string Why(EpisodeResult result) =>
+        result.Failure is not null ? $": {result.Failure}"
+        : result.NewActions.Count > 0 ? $": replaying the history produced {string.Join(", ", result.NewActions.Select(a => a.Describe()))}, which the history does not have."
+        : ".";
 
     private ITaskOrchestrator? Resolve(string name) =>
         _registry.TryGetOrchestrator(name, _services, out ITaskOrchestrator? orchestrator) ? orchestrator : null;
