@@ -17,6 +17,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         if (item.QueueMessageId is null)
         {
             Interlocked.Decrement(ref _localActivityBacklog);
+            item = item with { DequeueCount = item.DequeueCount + 1 }; // a queue counts its deliveries itself
         }
         else
         {

@@ -143,7 +143,16 @@ public sealed partial class AzureStorageOrchestrationBackend
             return;
         }
 
-        Enqueue(new PendingMessage(envelope.Message!, receipt, envelope.OutboxKey, null));
+        var pending = new PendingMessage(envelope.Message!, receipt, envelope.OutboxKey, null);
+        if (envelope.Message!.VisibleAt is { } visibleAt && visibleAt > _time.GetUtcNow().UtcDateTime)
+        {
+            // Queue visibility has whole-second resolution (Azurite truncates): hold the rest here.
+            _ = Task.Delay(visibleAt - _time.GetUtcNow().UtcDateTime, _time, _stopping.Token)
+                .ContinueWith(_ => Enqueue(pending), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return;
+        }
+
+        Enqueue(pending);
     }
 
     private async Task RecoverOutboxAsync(int partition, CancellationToken cancellationToken)
@@ -178,6 +187,15 @@ public sealed partial class AzureStorageOrchestrationBackend
         int partition = PartitionOf(message.InstanceId);
         bool self = message.InstanceId == sourceInstanceId;
         bool due = message.VisibleAt is not { } at || at <= _time.GetUtcNow().UtcDateTime;
+        // A child is created at once, as a client would create it, so that it is visible while Pending.
+        if (!self && message.Event is ExecutionStartedEvent start && await CreateChildAsync(message, start, cancellationToken).ConfigureAwait(false))
+        {
+            // The child's own row now records its start (and its queue message is sent): the sender's record can go.
+            await CleanUpAsync(() => _store.DeleteOutboxAsync(sourceInstanceId, key, CancellationToken.None)).ConfigureAwait(false);
+            _dispatched.TryRemove(DispatchKey(sourceInstanceId, key), out _);
+            return;
+        }
+
         if (due && _partitions.Owns(partition))
         {
             Enqueue(new PendingMessage(message, null, self ? key : null, self ? null : (sourceInstanceId, key)));
@@ -193,6 +211,40 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
     }
 
+    /// <summary>
+    /// Creates a sub-orchestration as a client would (Pending status row, start in its own outbox, index,
+    /// queue message), so it is visible at once. False when the child is already running: its owner refuses the start.
+    /// </summary>
+    private async Task<bool> CreateChildAsync(OrchestrationMessage message, ExecutionStartedEvent start, CancellationToken cancellationToken)
+    {
+        var child = new OrchestrationMetadata(start.Name, message.InstanceId)
+        {
+            ExecutionId = start.ExecutionId,
+            RuntimeStatus = OrchestrationRuntimeStatus.Pending,
+            CreatedAt = start.Timestamp,
+            LastUpdatedAt = start.Timestamp,
+            SerializedInput = start.Input,
+            Tags = start.Tags,
+            ParentInstanceId = start.Parent?.InstanceId,
+        };
+        // A start dispatched again after a crash must not re-run a child that already ran.
+        if ((await _store.ReadStatusAsync(child.InstanceId, cancellationToken).ConfigureAwait(false))?.State.ExecutionId == start.ExecutionId)
+        {
+            return true;
+        }
+
+        try
+        {
+            await CreateInstanceAsync(child, message, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            // Running, or a redelivered start whose child already exists: the child's owner sorts it out.
+            return false;
+        }
+    }
+
     private async Task SendToControlQueueAsync(int partition, Envelope envelope, DateTime? visibleAt, CancellationToken cancellationToken)
     {
         TimeSpan delay = visibleAt is { } at ? at - _time.GetUtcNow().UtcDateTime : TimeSpan.Zero;
@@ -203,7 +255,9 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         string body = (await _payloads.OffloadAsync(envelope.InstanceId, envelope.ToJson(), cancellationToken).ConfigureAwait(false))!;
-        await _hub.Control[partition].SendMessageAsync(body, delay > TimeSpan.Zero ? delay : null, TimeSpan.FromSeconds(-1), cancellationToken)
+        // Whole seconds, rounded up: the service truncates, and a timer must never fire early.
+        TimeSpan? visibility = delay > TimeSpan.Zero ? TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)) : null;
+        await _hub.Control[partition].SendMessageAsync(body, visibility, TimeSpan.FromSeconds(-1), cancellationToken)
             .ConfigureAwait(false);
         if (delay <= TimeSpan.Zero && _readers.TryGetValue(partition, out PartitionReader? reader))
         {

@@ -112,6 +112,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         await SendToControlQueueAsync(partition, envelope, start.VisibleAt, cancellationToken).ConfigureAwait(false);
         if (existing is { } old)
         {
+            await _store.DeleteIndexAsync(instance.InstanceId, old.State.CreatedAt, cancellationToken).ConfigureAwait(false);
             _ = CleanUpAsync(() => _store.DeleteStaleHistoryAsync(instance.InstanceId, instance.ExecutionId, CancellationToken.None));
         }
     }
@@ -167,7 +168,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
                 $"Instance '{instanceId}' is {status.Value.State.RuntimeStatus}; only Completed, Failed or Terminated instances can be purged. Terminate it first.");
         }
 
-        await _store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        await _store.PurgeAsync(instanceId, status.Value.State.CreatedAt, cancellationToken).ConfigureAwait(false);
         Invalidate(instanceId);
         return true;
     }
@@ -177,12 +178,19 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     {
         await _hub.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         int purged = 0;
+        // Collected first: deleting index rows while paging through them would skip some.
+        var ids = new List<string>();
         await foreach (string instanceId in _store.FindAsync(filter, cancellationToken).ConfigureAwait(false))
         {
+            ids.Add(instanceId);
+        }
+
+        foreach (string instanceId in ids)
+        {
             // The index may lag: the status row decides.
-            if (await _store.ReadStatusAsync(instanceId, cancellationToken).ConfigureAwait(false) is { State.IsCompleted: true })
+            if (await _store.ReadStatusAsync(instanceId, cancellationToken).ConfigureAwait(false) is { State.IsCompleted: true } status)
             {
-                await _store.PurgeAsync(instanceId, cancellationToken).ConfigureAwait(false);
+                await _store.PurgeAsync(instanceId, status.State.CreatedAt, cancellationToken).ConfigureAwait(false);
                 Invalidate(instanceId);
                 purged++;
             }

@@ -12,7 +12,11 @@ internal sealed partial class InstanceStore
     public Task UpsertIndexAsync(OrchestrationMetadata state, CancellationToken cancellationToken) =>
         hub.Instances.UpsertEntityAsync(Rows.ToIndexEntity(state), TableUpdateMode.Replace, cancellationToken);
 
-    /// <summary>One page of the index, in instance-id order; a page is filled across service pages.</summary>
+    /// <summary>Removes the index row of an instance created at <paramref name="createdAt"/> (purge, or re-creation under the same id).</summary>
+    public Task DeleteIndexAsync(string instanceId, DateTime createdAt, CancellationToken cancellationToken) =>
+        IgnoreNotFound(hub.Instances.DeleteEntityAsync(Rows.IndexPartition(createdAt), Rows.IndexKey(createdAt, instanceId), ETag.All, cancellationToken));
+
+    /// <summary>One page of the index, oldest first; a page is filled across service pages.</summary>
     public async Task<OrchestrationQueryResult> QueryAsync(OrchestrationQuery query, CancellationToken cancellationToken)
     {
         string? filter = Filter(query.Statuses, query.CreatedFrom, query.CreatedTo, query.InstanceIdPrefix, query.Name);
@@ -24,7 +28,7 @@ internal sealed partial class InstanceStore
             await foreach (Page<TableEntity> page in hub.Instances.QueryAsync<TableEntity>(filter, maxPerPage: wanted, cancellationToken: cancellationToken)
                 .AsPages(token, wanted).ConfigureAwait(false))
             {
-                found.AddRange(page.Values.Select(Rows.ToMetadata));
+                found.AddRange(page.Values.Select(Rows.FromIndex));
                 token = page.ContinuationToken;
                 break;
             }
@@ -54,14 +58,14 @@ internal sealed partial class InstanceStore
         }
 
         string? query = Filter(statuses, filter.CreatedFrom, filter.CreatedTo, null, null);
-        await foreach (TableEntity row in hub.Instances.QueryAsync<TableEntity>(query, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (TableEntity row in hub.Instances.QueryAsync<TableEntity>(query, select: ["InstanceId"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return row.PartitionKey;
+            yield return row.GetString("InstanceId");
         }
     }
 
     /// <summary>Deletes every row, index entry and payload blob of the instance.</summary>
-    public async Task PurgeAsync(string instanceId, CancellationToken cancellationToken)
+    public async Task PurgeAsync(string instanceId, DateTime createdAt, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}");
         var rows = new List<TableTransactionAction>();
@@ -80,7 +84,7 @@ internal sealed partial class InstanceStore
         }
 
         await payloads.DeleteAllAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        await IgnoreNotFound(hub.Instances.DeleteEntityAsync(instanceId, "", ETag.All, cancellationToken)).ConfigureAwait(false);
+        await DeleteIndexAsync(instanceId, createdAt, cancellationToken).ConfigureAwait(false);
         await IgnoreNotFound(hub.History.DeleteEntityAsync(instanceId, Rows.StatusKey, ETag.All, cancellationToken)).ConfigureAwait(false);
     }
 
@@ -129,20 +133,21 @@ internal sealed partial class InstanceStore
             parts.Add("(" + string.Join(" or ", statuses.Select(s => TableClient.CreateQueryFilter($"Status eq {s.ToString()}"))) + ")");
         }
 
+        // Keys first: the day partitions and the ticks in the row key bound the scan; the property filters are exact.
         if (from is { } f)
         {
-            parts.Add(TableClient.CreateQueryFilter($"CreatedAt ge {DateTime.SpecifyKind(f, DateTimeKind.Utc)}"));
+            parts.Add(TableClient.CreateQueryFilter($"PartitionKey ge {Rows.IndexPartition(f)} and CreatedAt ge {DateTime.SpecifyKind(f, DateTimeKind.Utc)}"));
         }
 
         if (to is { } t)
         {
-            parts.Add(TableClient.CreateQueryFilter($"CreatedAt lt {DateTime.SpecifyKind(t, DateTimeKind.Utc)}"));
+            parts.Add(TableClient.CreateQueryFilter($"PartitionKey le {Rows.IndexPartition(t)} and CreatedAt lt {DateTime.SpecifyKind(t, DateTimeKind.Utc)}"));
         }
 
         if (!string.IsNullOrEmpty(prefix))
         {
             // Every id that starts with the prefix sorts between it and the prefix followed by the highest char.
-            parts.Add(TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {prefix + char.MaxValue}"));
+            parts.Add(TableClient.CreateQueryFilter($"InstanceId ge {prefix} and InstanceId lt {prefix + char.MaxValue}"));
         }
 
         if (name is not null)

@@ -286,6 +286,12 @@ internal sealed partial class InstanceStore(TaskHub hub, PayloadStore payloads)
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
+            // A retry of our own write that had succeeded (a timeout after the service acted) also lands here.
+            if ((await ReadStatusAsync(state.InstanceId, cancellationToken).ConfigureAwait(false))?.State.ExecutionId == state.ExecutionId)
+            {
+                return;
+            }
+
             throw new OrchestrationAlreadyExistsException($"An orchestration with instance id '{state.InstanceId}' was just created by another client.", ex);
         }
     }

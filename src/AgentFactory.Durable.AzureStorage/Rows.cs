@@ -71,9 +71,13 @@ internal static class Rows
         ParentInstanceId = e.GetString("Parent"),
     };
 
-    /// <summary>The index row: what queries filter on, without payloads.</summary>
-    public static TableEntity ToIndexEntity(OrchestrationMetadata s) => new(s.InstanceId, "")
+    /// <summary>
+    /// The index row: what queries filter on, without payloads. Keyed by creation time (PK = day,
+    /// RK = ticks|id) so that listings come back oldest first, page after page, as the engine's contract says.
+    /// </summary>
+    public static TableEntity ToIndexEntity(OrchestrationMetadata s) => new(IndexPartition(s.CreatedAt), IndexKey(s.CreatedAt, s.InstanceId))
     {
+        ["InstanceId"] = s.InstanceId,
         ["Name"] = s.Name,
         ["NameLower"] = s.Name.ToLowerInvariant(),
         ["ExecutionId"] = s.ExecutionId,
@@ -84,6 +88,14 @@ internal static class Rows
         ["Tags"] = s.Tags is null ? null : JsonSerializer.Serialize(s.Tags, DataConverter.DefaultOptions),
         ["Parent"] = s.ParentInstanceId,
     };
+
+    public static string IndexPartition(DateTime createdAt) => createdAt.ToUniversalTime().ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    public static string IndexKey(DateTime createdAt, string instanceId) =>
+        createdAt.ToUniversalTime().Ticks.ToString("D19", CultureInfo.InvariantCulture) + "|" + instanceId;
+
+    /// <summary>The status record of an index row (no payloads).</summary>
+    public static OrchestrationMetadata FromIndex(TableEntity e) => ToMetadata(e) with { InstanceId = e.GetString("InstanceId") ?? "" };
 
     public static TableEntity ToHistoryEntity(string instanceId, string executionId, HistoryEvent e, string storedJson) =>
         new(instanceId, HistoryKey(executionId, e.EventId)) { ["Event"] = storedJson };

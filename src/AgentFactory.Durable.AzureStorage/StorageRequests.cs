@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -18,6 +19,12 @@ public sealed class StorageRequests
 
     /// <summary>Called before each request is sent; returning an exception fails the request with it (fault injection).</summary>
     public Func<HttpMessage, Exception?>? BeforeSend { get; set; }
+
+    /// <summary>
+    /// Called before each request is sent; returning a status code answers the request with that status
+    /// instead of sending it (503 and 500 are retried by the pipeline; 409 and 412 reach the caller as races).
+    /// </summary>
+    public Func<HttpMessage, int?>? InjectStatus { get; set; }
 
     /// <summary>Called after each response; returning an exception replaces the outcome (a timeout after the server acted).</summary>
     public Func<HttpMessage, Exception?>? AfterResponse { get; set; }
@@ -56,15 +63,34 @@ public sealed class StorageRequests
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Before(message);
-            ProcessNext(message, pipeline);
+            if (!Injected(message))
+            {
+                ProcessNext(message, pipeline);
+            }
+
             After(message);
         }
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Before(message);
-            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            if (!Injected(message))
+            {
+                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            }
+
             After(message);
+        }
+
+        private bool Injected(HttpMessage message)
+        {
+            if (owner.InjectStatus?.Invoke(message) is not int status)
+            {
+                return false;
+            }
+
+            message.Response = new InjectedResponse(status, message.Request.ClientRequestId);
+            return true;
         }
 
         private void Before(HttpMessage message)
@@ -82,6 +108,37 @@ public sealed class StorageRequests
             {
                 throw fault;
             }
+        }
+    }
+
+    /// <summary>A response the service never sent (fault injection).</summary>
+    private sealed class InjectedResponse(int status, string clientRequestId) : Response
+    {
+        public override int Status => status;
+
+        public override string ReasonPhrase => "Injected fault";
+
+        public override Stream? ContentStream { get; set; } = new MemoryStream(
+            System.Text.Encoding.UTF8.GetBytes($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>InjectedFault</Code><Message>Injected {status}</Message></Error>"));
+
+        public override string ClientRequestId { get; set; } = clientRequestId;
+
+        public override void Dispose() => ContentStream?.Dispose();
+
+        protected override bool ContainsHeader(string name) => false;
+
+        protected override IEnumerable<HttpHeader> EnumerateHeaders() => [];
+
+        protected override bool TryGetHeader(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+        {
+            value = null;
+            return false;
+        }
+
+        protected override bool TryGetHeaderValues(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IEnumerable<string>? values)
+        {
+            values = null;
+            return false;
         }
     }
 }
