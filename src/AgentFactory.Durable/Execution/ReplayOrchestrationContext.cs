@@ -177,7 +177,8 @@ internal sealed partial class ReplayOrchestrationContext : TaskOrchestrationCont
     {
         CheckThread();
         // Name-based (RFC 4122 version 5) from values that are identical on every replay.
-        string name = $"{InstanceId}_{_currentUtc:o}_{_guidCounter++}";
+        // The execution id keeps executions after ContinueAsNew (same instance, maybe the same episode time) apart.
+        string name = $"{InstanceId}_{Started.ExecutionId}_{_currentUtc:o}_{_guidCounter++}";
         byte[] hash = SHA1.HashData(Encoding.UTF8.GetBytes(name));
         Span<byte> bytes = hash.AsSpan(0, 16);
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
