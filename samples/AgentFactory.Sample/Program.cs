@@ -1,4 +1,5 @@
 using AgentFactory.Durable;
+using AgentFactory.Durable.AzureStorage;
 using AgentFactory.Sample;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +9,18 @@ using Microsoft.Extensions.Logging;
 // provision in parallel, start. The sample plays the person by raising the approval event.
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddInMemoryDurableBackend();
+// scripts/run.sh starts Azurite and sets AGENTFACTORY_STORAGE: the engine then runs on Azure Storage.
+if (Environment.GetEnvironmentVariable("AGENTFACTORY_STORAGE") is { Length: > 0 } storage)
+{
+    builder.Services.AddAzureStorageDurableBackend(o => o.ConnectionString = storage);
+    Console.WriteLine("Backend: Azure Storage (Azurite).");
+}
+else
+{
+    builder.Services.AddInMemoryDurableBackend();
+    Console.WriteLine("Backend: in memory (set AGENTFACTORY_STORAGE to use Azure Storage).");
+}
+
 builder.Services.AddDurableTask(SampleWorkflow.Register);
 using IHost host = builder.Build();
 await host.StartAsync();
