@@ -84,10 +84,18 @@ public sealed partial class AzureStorageOrchestrationBackend
                 received = [];
             }
 
+            // The whole batch goes into the inboxes before any instance is marked ready, so that an
+            // episode takes all of its instance's messages at once.
+            var accepted = new List<PendingMessage>(received.Length);
             foreach (QueueMessage message in received)
             {
-                await AcceptAsync(reader.Partition, message, linked.Token).ConfigureAwait(false);
+                if (await AcceptAsync(reader.Partition, message, linked.Token).ConfigureAwait(false) is { } pending)
+                {
+                    accepted.Add(pending);
+                }
             }
+
+            EnqueueAll(accepted);
 
             if (received.Length > 0)
             {
@@ -109,7 +117,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
     }
 
-    private async Task AcceptAsync(int partition, QueueMessage message, CancellationToken cancellationToken)
+    private async Task<PendingMessage?> AcceptAsync(int partition, QueueMessage message, CancellationToken cancellationToken)
     {
         var receipt = new QueueReceipt(partition, message.MessageId, message.PopReceipt, message.DequeueCount);
         Envelope envelope;
@@ -125,14 +133,14 @@ public sealed partial class AzureStorageOrchestrationBackend
         catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException)
         {
             await PoisonAsync(receipt, null, message.Body.ToString(), $"it cannot be read: {ex.Message}", cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (message.DequeueCount > _hub.Options.MaxDequeueCount)
         {
             await PoisonAsync(receipt, envelope, message.Body.ToString(), $"it was delivered {message.DequeueCount} times without being processed",
                 cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (envelope.DueAt is { } due && due > _time.GetUtcNow().UtcDateTime)
@@ -140,7 +148,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             // A timer beyond the queue's 7-day visibility limit: send the next link of the chain.
             await SendToControlQueueAsync(partition, envelope, due, cancellationToken).ConfigureAwait(false);
             await DeleteQueueMessageAsync(receipt).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         var pending = new PendingMessage(envelope.Message!, receipt, envelope.OutboxKey, null);
@@ -149,10 +157,10 @@ public sealed partial class AzureStorageOrchestrationBackend
             // Queue visibility has whole-second resolution (Azurite truncates): hold the rest here.
             _ = Task.Delay(visibleAt - _time.GetUtcNow().UtcDateTime, _time, _stopping.Token)
                 .ContinueWith(_ => Enqueue(pending), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            return;
+            return null;
         }
 
-        Enqueue(pending);
+        return pending;
     }
 
     private async Task RecoverOutboxAsync(int partition, CancellationToken cancellationToken)

@@ -205,8 +205,25 @@ public sealed partial class AzureStorageOrchestrationBackend
     private Session SessionOf(string instanceId) =>
         _sessions.GetOrAdd(instanceId, id => new Session(id, PartitionOf(id)) { LastUsed = _time.GetTimestamp() });
 
+    /// <summary>Adds messages to their instances' inboxes, then makes those instances ready.</summary>
+    private void EnqueueAll(List<PendingMessage> messages)
+    {
+        var sessions = new List<Session>();
+        foreach (PendingMessage message in messages)
+        {
+            sessions.Add(AddToInbox(message));
+        }
+
+        foreach (Session session in sessions.Distinct())
+        {
+            MarkReady(session);
+        }
+    }
+
     /// <summary>Adds a message to the instance's inbox and makes it ready.</summary>
-    private void Enqueue(PendingMessage message)
+    private void Enqueue(PendingMessage message) => MarkReady(AddToInbox(message));
+
+    private Session AddToInbox(PendingMessage message)
     {
         while (true)
         {
@@ -222,8 +239,7 @@ public sealed partial class AzureStorageOrchestrationBackend
                 session.Inbox.Add(message);
             }
 
-            MarkReady(session);
-            return;
+            return session;
         }
     }
 
