@@ -3,6 +3,7 @@ using AgentFactory.Durable.History;
 using AgentFactory.Durable.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AgentFactory.Durable.Tests;
@@ -44,6 +45,8 @@ public sealed class EngineHost : IAsyncDisposable
         TimeProvider time = clock ?? TimeProvider.System;
         backend ??= new InMemoryOrchestrationBackend(time);
         IHost host = (bare ? new HostBuilder() : Host.CreateDefaultBuilder())
+            // The console gets warnings and errors only: the test log stays readable; other providers see everything.
+            .ConfigureLogging(l => l.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning))
             .ConfigureServices(s =>
             {
                 s.AddSingleton(time);
