@@ -89,9 +89,17 @@ public sealed partial class AzureStorageOrchestrationBackend
             var accepted = new List<PendingMessage>(received.Length);
             foreach (QueueMessage message in received)
             {
-                if (await AcceptAsync(reader.Partition, message, linked.Token).ConfigureAwait(false) is { } pending)
+                try
                 {
-                    accepted.Add(pending);
+                    if (await AcceptAsync(reader.Partition, message, linked.Token).ConfigureAwait(false) is { } pending)
+                    {
+                        accepted.Add(pending);
+                    }
+                }
+                catch (Exception ex) when (!linked.IsCancellationRequested)
+                {
+                    // Left invisible: it comes back after its visibility timeout and is poisoned by its dequeue count.
+                    _logger.LogWarning(ex, "Control-queue message {MessageId} could not be accepted.", message.MessageId);
                 }
             }
 
@@ -125,12 +133,12 @@ public sealed partial class AzureStorageOrchestrationBackend
         {
             string json = (await _payloads.ResolveAsync(message.Body.ToString(), cancellationToken).ConfigureAwait(false))!;
             envelope = Envelope.FromJson(json);
-            if (envelope.Message is null)
+            if (envelope.Message is not { InstanceId.Length: > 0, Event: not null })
             {
-                throw new FormatException("A control-queue message must carry an orchestration message.");
+                throw new FormatException("A control-queue message must carry an orchestration message with an instance id and an event.");
             }
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await PoisonAsync(receipt, null, message.Body.ToString(), $"it cannot be read: {ex.Message}", cancellationToken).ConfigureAwait(false);
             return null;
@@ -183,6 +191,27 @@ public sealed partial class AzureStorageOrchestrationBackend
 
     /// <summary>Sends work recorded in <paramref name="sourceInstanceId"/>'s outbox row <paramref name="key"/> on its way.</summary>
     private async Task DispatchAsync(string sourceInstanceId, string key, Envelope envelope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DispatchOnceAsync(sourceInstanceId, key, envelope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Not sent: the outbox entry is still the durable record. Forget that it was dispatched and try again.
+            _dispatched.TryRemove(DispatchKey(sourceInstanceId, key), out _);
+            _logger.LogWarning(ex, "Dispatching outbox entry {Key} of {InstanceId} failed; retrying.", key, sourceInstanceId);
+            _ = Task.Delay(TimeSpan.FromSeconds(1), _time, _stopping.Token).ContinueWith(async _ =>
+            {
+                if (_partitions.Owns(PartitionOf(sourceInstanceId)) && !_dispatched.ContainsKey(DispatchKey(sourceInstanceId, key)))
+                {
+                    await DispatchAsync(sourceInstanceId, key, envelope, _stopping.Token).ConfigureAwait(false);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+    }
+
+    private async Task DispatchOnceAsync(string sourceInstanceId, string key, Envelope envelope, CancellationToken cancellationToken)
     {
         _dispatched[DispatchKey(sourceInstanceId, key)] = 0;
         if (envelope.Activity is { } request)

@@ -92,7 +92,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             if ((commit.Instance ?? (consumedKeys.Count > 0 || outbox.Count > 0 ? session.State : null)) is { } state)
             {
                 List<HistoryEvent> history = commit.ReplacesHistory ? [.. commit.NewEvents] : [.. session.History, .. commit.NewEvents];
-                var batch = new CommitBatch(state, commit.NewEvents, commit.ReplacesHistory, outbox, consumedKeys);
+                var batch = new CommitBatch(state, commit.NewEvents, commit.ReplacesHistory, outbox, consumedKeys, session.Row is null ? null : session.State);
                 session.Row = await _store.CommitAsync(session.InstanceId, session.Row, batch, history, session.Partition, cancellationToken)
                     .ConfigureAwait(false);
                 session.History = history;

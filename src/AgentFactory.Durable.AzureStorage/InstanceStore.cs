@@ -29,7 +29,8 @@ internal sealed record CommitBatch(
     IReadOnlyList<HistoryEvent> NewEvents,
     bool ReplacesHistory,
     IReadOnlyList<(string Key, Envelope Envelope)> Outbox,
-    IReadOnlyList<string> ConsumedOutboxKeys);
+    IReadOnlyList<string> ConsumedOutboxKeys,
+    OrchestrationMetadata? Previous = null);
 
 /// <summary>
 /// Reads and writes instance partitions in the History table. The status row carries the recent
@@ -211,14 +212,16 @@ internal sealed partial class InstanceStore(TaskHub hub, PayloadStore payloads)
             inlineChars += addedChars;
         }
 
-        TableEntity fields = Rows.ToStatusEntity(batch.State, committed, partition, await StoreAsync(batch.State, cancellationToken).ConfigureAwait(false));
+        TableEntity fields = Rows.ToStatusEntity(batch.State, committed, partition, new StoredPayloads(null, null, null, null));
         foreach (KeyValuePair<string, object> field in fields)
         {
-            if (field.Key is not ("PartitionKey" or "RowKey"))
+            if (field.Key is not ("PartitionKey" or "RowKey" or "Input" or "Output" or "CustomStatus" or "Failure"))
             {
                 entity[field.Key] = field.Value;
             }
         }
+
+        await SetPayloadsAsync(entity, batch.State, rewrite ? null : batch.Previous, cancellationToken).ConfigureAwait(false);
 
         entity["Spilled"] = spilled;
         entity["Inline"] = inline;
@@ -396,6 +399,25 @@ internal sealed partial class InstanceStore(TaskHub hub, PayloadStore payloads)
         foreach (string stored in rows.Values)
         {
             history.Add(Rows.ToHistoryEvent((await payloads.ResolveAsync(stored, cancellationToken).ConfigureAwait(false))!));
+        }
+    }
+
+    // A merge leaves unchanged payloads out: a large input would otherwise be copied to a new blob on every commit.
+    private async Task SetPayloadsAsync(TableEntity entity, OrchestrationMetadata s, OrchestrationMetadata? previous, CancellationToken cancellationToken)
+    {
+        string? failure = s.FailureDetails is null ? null : JsonSerializer.Serialize(s.FailureDetails, DataConverter.DefaultOptions);
+        string? failureBefore = previous?.FailureDetails is null ? null : JsonSerializer.Serialize(previous.FailureDetails, DataConverter.DefaultOptions);
+        await SetAsync("Input", s.SerializedInput, previous?.SerializedInput).ConfigureAwait(false);
+        await SetAsync("Output", s.SerializedOutput, previous?.SerializedOutput).ConfigureAwait(false);
+        await SetAsync("CustomStatus", s.SerializedCustomStatus, previous?.SerializedCustomStatus).ConfigureAwait(false);
+        await SetAsync("Failure", failure, failureBefore).ConfigureAwait(false);
+
+        async Task SetAsync(string name, string? value, string? before)
+        {
+            if (previous is null || value != before)
+            {
+                entity[name] = await payloads.OffloadAsync(s.InstanceId, value, cancellationToken).ConfigureAwait(false) ?? "";
+            }
         }
     }
 

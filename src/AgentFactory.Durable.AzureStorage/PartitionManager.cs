@@ -41,16 +41,27 @@ internal sealed class PartitionManager(TaskHub hub, ILogger logger, Func<int, Ta
     /// <summary>Balances and renews until <paramref name="stopping"/>, then releases every lease.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        await CreateLeaseBlobsAsync(stopping).ConfigureAwait(false);
+        bool created = false;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
+                if (!created)
+                {
+                    await CreateLeaseBlobsAsync(stopping).ConfigureAwait(false);
+                    created = true;
+                }
+
                 await BalanceAsync(stopping).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            // Also when stopping: a round cut short by the stop (OperationCanceledException, or an AggregateException from
+            // the retry policy) must not skip ReleaseAllAsync below.
+            catch (Exception ex)
             {
-                logger.LogWarning(ex, "Partition balancing failed; retrying.");
+                if (!stopping.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Partition balancing failed; retrying.");
+                }
             }
 
             try

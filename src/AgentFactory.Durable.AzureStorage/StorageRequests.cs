@@ -89,7 +89,10 @@ public sealed class StorageRequests
                 return false;
             }
 
-            message.Response = new InjectedResponse(status, message.Request.ClientRequestId);
+            var response = new InjectedResponse(status, message.Request.ClientRequestId);
+            message.Response = response;
+            // The transport sets IsError on real responses; without it the retry policy never retries an injected 503.
+            response.Error = message.ResponseClassifier.IsErrorResponse(message);
             return true;
         }
 
@@ -115,6 +118,10 @@ public sealed class StorageRequests
     private sealed class InjectedResponse(int status, string clientRequestId) : Response
     {
         public override int Status => status;
+
+        public bool Error { get; set; }
+
+        public override bool IsError => Error;
 
         public override string ReasonPhrase => "Injected fault";
 
