@@ -68,6 +68,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         var envelope = new Envelope { Activity = item.Request, OutboxKey = item.OutboxKey };
         string body = (await _payloads.OffloadAsync(item.Request.InstanceId, envelope.ToJson(), cancellationToken).ConfigureAwait(false))!;
         await _hub.WorkItems.SendMessageAsync(body, null, TimeSpan.FromSeconds(-1), cancellationToken).ConfigureAwait(false);
+        _workItemsWake.Release(); // this process may have room for it soon: do not wait for the idle back-off
     }
 
     private async Task DeliverActivityResultAsync(ActivityItem item, OrchestrationMessage result, CancellationToken cancellationToken)
@@ -119,14 +120,18 @@ public sealed partial class AzureStorageOrchestrationBackend
 
             try
             {
-                await _workItemsWake.WaitAsync(idle, stopping).ConfigureAwait(false);
+                await _workItemsWake.WaitAsync(room > 0 ? idle : TimeSpan.FromMilliseconds(10), stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
 
-            idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _hub.Options.MaxPollingInterval.Ticks));
+            // Back off only when the queue was found empty, not when there was no room to take from it.
+            if (room > 0)
+            {
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _hub.Options.MaxPollingInterval.Ticks));
+            }
         }
     }
 
