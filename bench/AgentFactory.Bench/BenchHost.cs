@@ -58,7 +58,7 @@ internal sealed class BenchHost : IAsyncDisposable
 /// are exact. (The client's <c>WaitForInstanceCompletionAsync</c> polls with a back-off of up to 250 ms;
 /// 2,000 pollers would both blur the latency and load the machine being measured.)
 /// </summary>
-internal sealed class CompletionTrackingBackend(IOrchestrationBackend inner) : IOrchestrationBackend
+internal sealed class CompletionTrackingBackend(IOrchestrationBackend inner) : DelegatingOrchestrationBackend(inner)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _waiters = new(StringComparer.Ordinal);
 
@@ -67,50 +67,14 @@ internal sealed class CompletionTrackingBackend(IOrchestrationBackend inner) : I
     public Task<long> WhenCompleted(string instanceId) =>
         _waiters.GetOrAdd(instanceId, _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken = default)
+    public override async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken = default)
     {
-        await inner.CompleteOrchestrationWorkItemAsync(workItem, commit, cancellationToken);
+        await Inner.CompleteOrchestrationWorkItemAsync(workItem, commit, cancellationToken);
         if (commit.Instance is { IsCompleted: true } && _waiters.TryRemove(workItem.InstanceId, out TaskCompletionSource<long>? waiter))
         {
             waiter.TrySetResult(Stopwatch.GetTimestamp());
         }
     }
-
-    public Task CreateInstanceAsync(OrchestrationMetadata instance, OrchestrationMessage start, CancellationToken cancellationToken = default) =>
-        inner.CreateInstanceAsync(instance, start, cancellationToken);
-
-    public Task SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken = default) =>
-        inner.SendMessageAsync(message, cancellationToken);
-
-    public Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.GetInstanceAsync(instanceId, cancellationToken);
-
-    public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.GetHistoryAsync(instanceId, cancellationToken);
-
-    public Task<OrchestrationQueryResult> QueryInstancesAsync(OrchestrationQuery query, CancellationToken cancellationToken = default) =>
-        inner.QueryInstancesAsync(query, cancellationToken);
-
-    public Task<bool> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.PurgeInstanceAsync(instanceId, cancellationToken);
-
-    public Task<int> PurgeInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellationToken = default) =>
-        inner.PurgeInstancesAsync(filter, cancellationToken);
-
-    public Task<OrchestrationWorkItem?> LockNextOrchestrationWorkItemAsync(CancellationToken cancellationToken) =>
-        inner.LockNextOrchestrationWorkItemAsync(cancellationToken);
-
-    public Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default) =>
-        inner.AbandonOrchestrationWorkItemAsync(workItem, cancellationToken);
-
-    public Task<ActivityWorkItem?> LockNextActivityWorkItemAsync(CancellationToken cancellationToken) =>
-        inner.LockNextActivityWorkItemAsync(cancellationToken);
-
-    public Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, OrchestrationMessage result, CancellationToken cancellationToken = default) =>
-        inner.CompleteActivityWorkItemAsync(workItem, result, cancellationToken);
-
-    public Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default) =>
-        inner.AbandonActivityWorkItemAsync(workItem, cancellationToken);
 }
 
 /// <summary>Sums the engine's own counters (Meter "AgentFactory.Durable") while alive.</summary>

@@ -83,11 +83,11 @@ internal sealed class CommitBoard
 /// Wraps the storage backend the worker uses and notes the moment each commit has landed (the merge answered),
 /// so latencies are exact without polling storage (which would add load to the storage being measured).
 /// </summary>
-internal sealed class CommitTrackingBackend(IOrchestrationBackend inner, Action<CommitKind, string, long> record) : IOrchestrationBackend
+internal sealed class CommitTrackingBackend(IOrchestrationBackend inner, Action<CommitKind, string, long> record) : DelegatingOrchestrationBackend(inner)
 {
-    public async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken = default)
+    public override async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken = default)
     {
-        await inner.CompleteOrchestrationWorkItemAsync(workItem, commit, cancellationToken);
+        await Inner.CompleteOrchestrationWorkItemAsync(workItem, commit, cancellationToken);
         long now = Stopwatch.GetTimestamp();
         if (commit.Instance is { } after)
         {
@@ -111,42 +111,6 @@ internal sealed class CommitTrackingBackend(IOrchestrationBackend inner, Action<
             }
         }
     }
-
-    public Task CreateInstanceAsync(OrchestrationMetadata instance, OrchestrationMessage start, CancellationToken cancellationToken = default) =>
-        inner.CreateInstanceAsync(instance, start, cancellationToken);
-
-    public Task SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken = default) =>
-        inner.SendMessageAsync(message, cancellationToken);
-
-    public Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.GetInstanceAsync(instanceId, cancellationToken);
-
-    public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.GetHistoryAsync(instanceId, cancellationToken);
-
-    public Task<OrchestrationQueryResult> QueryInstancesAsync(OrchestrationQuery query, CancellationToken cancellationToken = default) =>
-        inner.QueryInstancesAsync(query, cancellationToken);
-
-    public Task<bool> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.PurgeInstanceAsync(instanceId, cancellationToken);
-
-    public Task<int> PurgeInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellationToken = default) =>
-        inner.PurgeInstancesAsync(filter, cancellationToken);
-
-    public Task<OrchestrationWorkItem?> LockNextOrchestrationWorkItemAsync(CancellationToken cancellationToken) =>
-        inner.LockNextOrchestrationWorkItemAsync(cancellationToken);
-
-    public Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default) =>
-        inner.AbandonOrchestrationWorkItemAsync(workItem, cancellationToken);
-
-    public Task<ActivityWorkItem?> LockNextActivityWorkItemAsync(CancellationToken cancellationToken) =>
-        inner.LockNextActivityWorkItemAsync(cancellationToken);
-
-    public Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, OrchestrationMessage result, CancellationToken cancellationToken = default) =>
-        inner.CompleteActivityWorkItemAsync(workItem, result, cancellationToken);
-
-    public Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default) =>
-        inner.AbandonActivityWorkItemAsync(workItem, cancellationToken);
 }
 
 /// <summary>

@@ -39,7 +39,7 @@ public sealed class ChangeSignal
 /// <c>episodes</c> orchestration work items (unlimited when null), counts commits and abandons, and
 /// fires <see cref="ChangeSignal"/> on every commit and every activity result.
 /// </summary>
-public sealed class SteppingBackend(IOrchestrationBackend inner, ChangeSignal changed, int? episodes = null) : IOrchestrationBackend
+public sealed class SteppingBackend(IOrchestrationBackend inner, ChangeSignal changed, int? episodes = null) : DelegatingOrchestrationBackend(inner)
 {
     private readonly SemaphoreSlim? _permits = episodes is int n ? new SemaphoreSlim(n) : null;
     private int _commits;
@@ -51,18 +51,18 @@ public sealed class SteppingBackend(IOrchestrationBackend inner, ChangeSignal ch
     /// <summary>Orchestration and activity work items abandoned through this decorator (a healthy run has none).</summary>
     public int Abandons => Volatile.Read(ref _abandons);
 
-    public async Task<OrchestrationWorkItem?> LockNextOrchestrationWorkItemAsync(CancellationToken cancellationToken)
+    public override async Task<OrchestrationWorkItem?> LockNextOrchestrationWorkItemAsync(CancellationToken cancellationToken)
     {
         if (_permits is null)
         {
-            return await inner.LockNextOrchestrationWorkItemAsync(cancellationToken);
+            return await Inner.LockNextOrchestrationWorkItemAsync(cancellationToken);
         }
 
         await _permits.WaitAsync(cancellationToken);
         OrchestrationWorkItem? workItem = null;
         try
         {
-            workItem = await inner.LockNextOrchestrationWorkItemAsync(cancellationToken);
+            workItem = await Inner.LockNextOrchestrationWorkItemAsync(cancellationToken);
             return workItem;
         }
         finally
@@ -74,54 +74,30 @@ public sealed class SteppingBackend(IOrchestrationBackend inner, ChangeSignal ch
         }
     }
 
-    public async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken = default)
+    public override async Task CompleteOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken = default)
     {
-        await inner.CompleteOrchestrationWorkItemAsync(workItem, commit, cancellationToken);
+        await Inner.CompleteOrchestrationWorkItemAsync(workItem, commit, cancellationToken);
         Interlocked.Increment(ref _commits);
         changed.Fire();
     }
 
-    public async Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default)
+    public override async Task AbandonOrchestrationWorkItemAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken = default)
     {
-        await inner.AbandonOrchestrationWorkItemAsync(workItem, cancellationToken);
+        await Inner.AbandonOrchestrationWorkItemAsync(workItem, cancellationToken);
         Interlocked.Increment(ref _abandons);
         changed.Fire();
     }
 
-    public Task<ActivityWorkItem?> LockNextActivityWorkItemAsync(CancellationToken cancellationToken) =>
-        inner.LockNextActivityWorkItemAsync(cancellationToken);
-
-    public async Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, OrchestrationMessage result, CancellationToken cancellationToken = default)
+    public override async Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, OrchestrationMessage result, CancellationToken cancellationToken = default)
     {
-        await inner.CompleteActivityWorkItemAsync(workItem, result, cancellationToken);
+        await Inner.CompleteActivityWorkItemAsync(workItem, result, cancellationToken);
         changed.Fire();
     }
 
-    public async Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default)
+    public override async Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken = default)
     {
-        await inner.AbandonActivityWorkItemAsync(workItem, cancellationToken);
+        await Inner.AbandonActivityWorkItemAsync(workItem, cancellationToken);
         Interlocked.Increment(ref _abandons);
         changed.Fire();
     }
-
-    public Task CreateInstanceAsync(OrchestrationMetadata instance, OrchestrationMessage start, CancellationToken cancellationToken = default) =>
-        inner.CreateInstanceAsync(instance, start, cancellationToken);
-
-    public Task SendMessageAsync(OrchestrationMessage message, CancellationToken cancellationToken = default) =>
-        inner.SendMessageAsync(message, cancellationToken);
-
-    public Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.GetInstanceAsync(instanceId, cancellationToken);
-
-    public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.GetHistoryAsync(instanceId, cancellationToken);
-
-    public Task<OrchestrationQueryResult> QueryInstancesAsync(OrchestrationQuery query, CancellationToken cancellationToken = default) =>
-        inner.QueryInstancesAsync(query, cancellationToken);
-
-    public Task<bool> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        inner.PurgeInstanceAsync(instanceId, cancellationToken);
-
-    public Task<int> PurgeInstancesAsync(PurgeInstancesFilter filter, CancellationToken cancellationToken = default) =>
-        inner.PurgeInstancesAsync(filter, cancellationToken);
 }
