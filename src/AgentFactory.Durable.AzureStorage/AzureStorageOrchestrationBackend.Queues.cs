@@ -254,16 +254,7 @@ public sealed partial class AzureStorageOrchestrationBackend
     /// </summary>
     private async Task<bool> CreateChildAsync(OrchestrationMessage message, ExecutionStartedEvent start, CancellationToken cancellationToken)
     {
-        var child = new OrchestrationMetadata(start.Name, message.InstanceId)
-        {
-            ExecutionId = start.ExecutionId,
-            RuntimeStatus = OrchestrationRuntimeStatus.Pending,
-            CreatedAt = start.Timestamp,
-            LastUpdatedAt = start.Timestamp,
-            SerializedInput = start.Input,
-            Tags = start.Tags,
-            ParentInstanceId = start.Parent?.InstanceId,
-        };
+        OrchestrationMetadata child = OrchestrationMetadata.Pending(message.InstanceId, start);
         // A start dispatched again after a crash must not re-run a child that already ran.
         if ((await _store.ReadStatusAsync(child.InstanceId, cancellationToken).ConfigureAwait(false))?.State.ExecutionId == start.ExecutionId)
         {

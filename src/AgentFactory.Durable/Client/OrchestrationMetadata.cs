@@ -46,6 +46,18 @@ public sealed record OrchestrationMetadata(string Name, string InstanceId)
     /// <summary>The custom status as <typeparamref name="T"/>.</summary>
     public T? ReadCustomStatusAs<T>() => DataConverter.Default.Deserialize<T>(SerializedCustomStatus);
 
+    /// <summary>The record of an instance that a start message creates (a sub-orchestration): Pending, from the start's data.</summary>
+    public static OrchestrationMetadata Pending(string instanceId, ExecutionStartedEvent started) => new(started.Name, instanceId)
+    {
+        ExecutionId = started.ExecutionId,
+        RuntimeStatus = OrchestrationRuntimeStatus.Pending,
+        CreatedAt = started.Timestamp,
+        LastUpdatedAt = started.Timestamp,
+        SerializedInput = started.Input,
+        Tags = started.Tags,
+        ParentInstanceId = started.Parent?.InstanceId,
+    };
+
     /// <summary>A copy without input, output and custom status (cheap listings).</summary>
     public OrchestrationMetadata WithoutPayloads() => this with { SerializedInput = null, SerializedOutput = null, SerializedCustomStatus = null };
 }

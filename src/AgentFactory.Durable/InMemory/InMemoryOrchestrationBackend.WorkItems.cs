@@ -197,16 +197,7 @@ public sealed partial class InMemoryOrchestrationBackend
             // A sub-orchestration start creates the child, or replaces a finished one with the same id.
             record.History = [];
             record.Inbox.Clear();
-            record.State = new OrchestrationMetadata(started.Name, message.InstanceId)
-            {
-                ExecutionId = started.ExecutionId,
-                RuntimeStatus = OrchestrationRuntimeStatus.Pending,
-                CreatedAt = started.Timestamp,
-                LastUpdatedAt = started.Timestamp,
-                SerializedInput = started.Input,
-                Tags = started.Tags,
-                ParentInstanceId = started.Parent?.InstanceId,
-            };
+            record.State = OrchestrationMetadata.Pending(message.InstanceId, started);
         }
 
         Enqueue(record, message.InstanceId, message);
