@@ -1,0 +1,1 @@
+namespace AgentFactory.Core.Tests;
