@@ -94,25 +94,34 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     public async Task CreateInstanceAsync(OrchestrationMetadata instance, OrchestrationMessage start, CancellationToken cancellationToken = default)
     {
         await _hub.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var existing = await _store.ReadStatusAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false);
+        int partition = PartitionOf(instance.InstanceId);
+        string key = Rows.NewOwnOutboxKey();
+        var envelope = new Envelope { Message = start, OutboxKey = key };
+
+        // Insert first: a new id (the common case) costs one write, no read. Only an id in use is read.
+        var existing = await _store.TryInsertAsync(instance, key, envelope, partition, cancellationToken).ConfigureAwait(false);
         if (existing is { State.IsRunning: true } running)
         {
             throw new OrchestrationAlreadyExistsException(
                 $"An orchestration with instance id '{instance.InstanceId}' already exists and is {running.State.RuntimeStatus}.");
         }
 
-
-        int partition = PartitionOf(instance.InstanceId);
-        string key = Rows.NewOwnOutboxKey();
-        var envelope = new Envelope { Message = start, OutboxKey = key };
-        await _store.CreateAsync(instance, existing?.ETag, key, envelope, partition, cancellationToken).ConfigureAwait(false);
-        _dispatched[DispatchKey(instance.InstanceId, key)] = 0;
-        Invalidate(instance.InstanceId);
-        await _store.UpsertIndexAsync(instance, cancellationToken).ConfigureAwait(false);
-        await SendToControlQueueAsync(partition, envelope, start.VisibleAt, cancellationToken).ConfigureAwait(false);
         if (existing is { } old)
         {
-            await _store.DeleteIndexAsync(instance.InstanceId, old.State.CreatedAt, cancellationToken).ConfigureAwait(false);
+            await _store.CreateAsync(instance, old.ETag, key, envelope, partition, cancellationToken).ConfigureAwait(false);
+        }
+
+        _dispatched[DispatchKey(instance.InstanceId, key)] = 0;
+        Invalidate(instance.InstanceId);
+
+        // The index row is inserted, never overwritten, so it may race the send: if the worker has already
+        // indexed the instance as Running, the Pending insert finds the row and leaves it alone.
+        await Task.WhenAll(
+            _store.InsertIndexAsync(instance, cancellationToken),
+            SendToControlQueueAsync(partition, envelope, start.VisibleAt, cancellationToken)).ConfigureAwait(false);
+        if (existing is { } replaced)
+        {
+            await _store.DeleteIndexAsync(instance.InstanceId, replaced.State.CreatedAt, cancellationToken).ConfigureAwait(false);
             _ = CleanUpAsync(() => _store.DeleteStaleHistoryAsync(instance.InstanceId, instance.ExecutionId, CancellationToken.None));
         }
     }

@@ -12,6 +12,18 @@ internal sealed partial class InstanceStore
     public Task UpsertIndexAsync(OrchestrationMetadata state, CancellationToken cancellationToken) =>
         hub.Instances.UpsertEntityAsync(Rows.ToIndexEntity(state), TableUpdateMode.Replace, cancellationToken);
 
+    /// <summary>Adds the index row of a new instance; one that exists already (indexed by its worker, or a retry) is left as it is.</summary>
+    public async Task InsertIndexAsync(OrchestrationMetadata state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hub.Instances.AddEntityAsync(Rows.ToIndexEntity(state), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+        }
+    }
+
     /// <summary>Removes the index row of an instance created at <paramref name="createdAt"/> (purge, or re-creation under the same id).</summary>
     public Task DeleteIndexAsync(string instanceId, DateTime createdAt, CancellationToken cancellationToken) =>
         IgnoreNotFound(hub.Instances.DeleteEntityAsync(Rows.IndexPartition(createdAt), Rows.IndexKey(createdAt, instanceId), ETag.All, cancellationToken));

@@ -53,17 +53,12 @@ internal sealed partial class InstanceStore(TaskHub hub, PayloadStore payloads)
         return row is null ? null : (await ResolveAsync(Rows.ToMetadata(row), row, cancellationToken).ConfigureAwait(false), row.ETag);
     }
 
-    // A query for one key rather than a point read: GetEntityIfExistsAsync (12.13) throws NullReferenceException
-    // on Azurite for rows like ours. Same cost: one request.
     private async Task<TableEntity?> ReadStatusRowAsync(string instanceId, IEnumerable<string>? select, CancellationToken cancellationToken)
     {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and RowKey eq {Rows.StatusKey}");
-        await foreach (TableEntity row in hub.History.QueryAsync<TableEntity>(filter, 1, select, cancellationToken).ConfigureAwait(false))
-        {
-            return row;
-        }
-
-        return null;
+        // A point read (GET): on Azurite it costs about 0.6 of a single-key query's CPU (bench "storage-ceiling").
+        NullableResponse<TableEntity> row = await hub.History.GetEntityIfExistsAsync<TableEntity>(instanceId, Rows.StatusKey, select, cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
     }
 
     /// <summary>Loads status, the current execution's history and the outbox (one point read, plus spilled rows and foreign outbox rows).</summary>
@@ -264,18 +259,34 @@ internal sealed partial class InstanceStore(TaskHub hub, PayloadStore payloads)
         await hub.History.UpdateEntityAsync(fields, etag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates the instance if its id is free. Returns null when created, else the status the id holds
+    /// (the caller refuses a running one and replaces a finished one).
+    /// </summary>
+    public async Task<(OrchestrationMetadata State, ETag ETag)?> TryInsertAsync(OrchestrationMetadata state, string outboxKey, Envelope start, int partition,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hub.History.AddEntityAsync(await ToCreatedEntityAsync(state, outboxKey, start, partition, cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var existing = await ReadStatusAsync(state.InstanceId, cancellationToken).ConfigureAwait(false);
+            // Our own insert, retried after a timeout although the service had acted: it is created.
+            return existing?.State.ExecutionId == state.ExecutionId ? null : existing
+                ?? throw new OrchestrationAlreadyExistsException($"Instance id '{state.InstanceId}' is being purged or re-created; try again.", ex);
+        }
+    }
+
     /// <summary>Creates (or replaces a terminal) instance; its start message is the first entry of its own outbox.</summary>
     /// <exception cref="OrchestrationAlreadyExistsException">Another client created it meanwhile.</exception>
     public async Task CreateAsync(OrchestrationMetadata state, ETag? replace, string outboxKey, Envelope start, int partition,
         CancellationToken cancellationToken)
     {
-        string stored = (await payloads.OffloadAsync(state.InstanceId, start.ToJson(), cancellationToken).ConfigureAwait(false))!;
-        TableEntity status = Rows.ToStatusEntity(state, 0, partition, await StoreAsync(state, cancellationToken).ConfigureAwait(false));
-        status[outboxKey] = stored;
-        status["HasOutbox"] = true;
-        status["Spilled"] = 0;
-        status["Inline"] = 0;
-        status["InlineChars"] = stored.Length;
+        TableEntity status = await ToCreatedEntityAsync(state, outboxKey, start, partition, cancellationToken).ConfigureAwait(false);
         try
         {
             if (replace is { } etag)
@@ -297,6 +308,19 @@ internal sealed partial class InstanceStore(TaskHub hub, PayloadStore payloads)
 
             throw new OrchestrationAlreadyExistsException($"An orchestration with instance id '{state.InstanceId}' was just created by another client.", ex);
         }
+    }
+
+    private async Task<TableEntity> ToCreatedEntityAsync(OrchestrationMetadata state, string outboxKey, Envelope start, int partition,
+        CancellationToken cancellationToken)
+    {
+        string stored = (await payloads.OffloadAsync(state.InstanceId, start.ToJson(), cancellationToken).ConfigureAwait(false))!;
+        TableEntity status = Rows.ToStatusEntity(state, 0, partition, await StoreAsync(state, cancellationToken).ConfigureAwait(false));
+        status[outboxKey] = stored;
+        status["HasOutbox"] = true;
+        status["Spilled"] = 0;
+        status["Inline"] = 0;
+        status["InlineChars"] = stored.Length;
+        return status;
     }
 
     /// <summary>Deletes a foreign-outbox row (after its message was sent to the target's queue).</summary>
