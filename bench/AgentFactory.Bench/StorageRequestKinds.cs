@@ -70,7 +70,7 @@ internal sealed class StorageRequestKinds
                 bool entity = path.EndsWith(')') && !path.EndsWith("()", StringComparison.Ordinal);
                 return method switch
                 {
-                    "GET" => "table query",
+                    "GET" => entity ? "table point read" : "table query",
                     "POST" => "table insert",
                     "PUT" => request.Headers.TryGetValue("If-Match", out _) ? "table replace (If-Match)" : "table upsert",
                     "PATCH" or "MERGE" => request.Headers.TryGetValue("If-Match", out string? m) && m != "*" ? "table merge (If-Match)" : "table merge",

@@ -257,7 +257,7 @@ internal static class StorageScenario
 
         table.Print();
         StorageThroughputRun first = runs[0];
-        Console.WriteLine($"  starting {Fmt.N(first.Instances)} took {Fmt.N(first.StartSeconds, 2)} s ({StartConcurrency} client calls at once; each = status read, row insert, index upsert, queue send)");
+        Console.WriteLine($"  starting {Fmt.N(first.Instances)} took {Fmt.N(first.StartSeconds, 2)} s ({StartConcurrency} client calls at once; each = status row insert, then index row insert and queue send at once)");
         Console.WriteLine("  wall = first start call → last final commit (the commit's merge answered); latency per instance likewise, so with all queued at once it is mostly waiting in line");
         Console.WriteLine("  worker req/activity: every storage request of the worker backend(s) during the run (commits, loads, queue receives/deletes, index,");
         Console.WriteLine("  lease renewals, idle polls) ÷ activities, by service (tables / queues / blobs); the client's requests (starts) are apart");
@@ -433,7 +433,7 @@ internal static class StorageScenario
 
         table.Print();
         Console.WriteLine("  latency = RaiseEventAsync called → the merge of the episode that consumed the event answered (10 warm-up round trips first);");
-        Console.WriteLine("  RaiseEventAsync itself = client status read + backend status read + queue send; then the partition reader receives it,");
+        Console.WriteLine("  RaiseEventAsync itself = client status read + backend status read (point GETs) + queue send; then the partition reader receives it,");
         Console.WriteLine("  the episode runs and commits. Same-process sends wake the reader at once; another process's are seen at the reader's next poll.");
     }
 
