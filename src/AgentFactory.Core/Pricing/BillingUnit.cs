@@ -51,6 +51,7 @@ public readonly partial record struct BillingUnit(UnitDimension Dimension, decim
             return false;
         }
 
+        // At most 12 digits either side of the point, so the number always fits a decimal.
         var match = UnitPattern().Match(text.Trim());
         if (!match.Success)
         {
@@ -125,6 +126,6 @@ public readonly partial record struct BillingUnit(UnitDimension Dimension, decim
         return upper.Length > 2 && upper.EndsWith('S') ? upper[..^1] : upper;
     }
 
-    [GeneratedRegex(@"^(?<number>\d+(\.\d+)?)\s*(?<multiplier>[KkMm](?![A-Za-z]))?\s*(?<per>/)?\s*(?<unit>[A-Za-z /]*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<number>\d{1,12}(\.\d{1,12})?)\s*(?<multiplier>[KkMm](?![A-Za-z]))?\s*(?<per>/)?\s*(?<unit>[A-Za-z /]*)$", RegexOptions.CultureInvariant)]
     private static partial Regex UnitPattern();
 }

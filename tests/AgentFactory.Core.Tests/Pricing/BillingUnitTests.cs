@@ -37,6 +37,7 @@ public sealed class BillingUnitTests
     [InlineData("0 Hour")]
     [InlineData("1 MB")]
     [InlineData("1 GB/Parsec")]
+    [InlineData("99999999999999999999999999999999 Hour")]
     public void TryParse_UnrecognisedText_ReturnsFalse(string? text)
     {
         Assert.False(BillingUnit.TryParse(text, out _));
