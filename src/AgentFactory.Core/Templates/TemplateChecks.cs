@@ -121,9 +121,19 @@ internal static class TemplateChecks
 
     private static void CheckTask(AgentTemplate template, SandboxTestTask task, Action<string> fail)
     {
+        var operations = TaskOperations.For(template.Category);
         if (task.Input.ValueKind != JsonValueKind.Object || !task.Input.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String)
         {
             fail("the input must be a JSON object with a string 'op'.");
+        }
+        else if (!operations.Contains(op.GetString()))
+        {
+            fail($"op '{op.GetString()}' is not one of the runtime's {template.Category} operations ({string.Join(", ", operations)}).");
+        }
+        else if (task.Input.TryGetProperty("ops", out var ops) && ops.ValueKind == JsonValueKind.Array &&
+                 ops.EnumerateArray().Any(step => !step.TryGetProperty("op", out var inner) || inner.ValueKind != JsonValueKind.String || !operations.Contains(inner.GetString())))
+        {
+            fail("every step of a sequence needs an 'op' of the same kind.");
         }
 
         if (task.Covers.Count == 0 || task.Covers.Any(c => !template.Knows(c)))

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AgentFactory.Core.Templates;
 
 namespace AgentFactory.Core.Configuration.Settings;
@@ -37,6 +38,7 @@ public sealed record ApiSettings : TemplateSettings
     public const double MaxRateLimitPerSecond = 1000;
 
     /// <inheritdoc/>
+    [JsonIgnore] // the "kind" discriminator already says it
     public override TemplateCategory Category => TemplateCategory.Api;
 
     /// <summary>Absolute http(s) URL that request paths are relative to.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AgentFactory.Core.Templates;
 
 namespace AgentFactory.Core.Configuration.Settings;
@@ -11,6 +12,7 @@ public sealed record CustomSettings : TemplateSettings
     public const int MaxPropertyValueLength = 1024;
 
     /// <inheritdoc/>
+    [JsonIgnore] // the "kind" discriminator already says it
     public override TemplateCategory Category => TemplateCategory.Custom;
 
     /// <summary>Properties; keys <c>[A-Za-z][A-Za-z0-9_.-]{0,63}</c>.</summary>

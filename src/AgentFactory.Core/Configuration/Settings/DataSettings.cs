@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AgentFactory.Core.Templates;
 
 namespace AgentFactory.Core.Configuration.Settings;
@@ -18,6 +19,7 @@ public sealed record DataSettings : TemplateSettings
     public const int MaxBatchSize = 100_000;
 
     /// <inheritdoc/>
+    [JsonIgnore] // the "kind" discriminator already says it
     public override TemplateCategory Category => TemplateCategory.Data;
 
     /// <summary>Input format.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AgentFactory.Core.Templates;
 
 namespace AgentFactory.Core.Configuration.Settings;
@@ -26,6 +27,7 @@ public sealed record MemorySettings : TemplateSettings
     public const int MaxContextSizeLimit = 1_000_000;
 
     /// <inheritdoc/>
+    [JsonIgnore] // the "kind" discriminator already says it
     public override TemplateCategory Category => TemplateCategory.Memory;
 
     /// <summary>Short-term, long-term or both.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AgentFactory.Core.Templates;
 
 namespace AgentFactory.Core.Configuration.Settings;
@@ -57,6 +58,7 @@ public sealed record MonitoringSettings : TemplateSettings
     public const int MaxIntervalSeconds = 86_400;
 
     /// <inheritdoc/>
+    [JsonIgnore] // the "kind" discriminator already says it
     public override TemplateCategory Category => TemplateCategory.Monitoring;
 
     /// <summary>The endpoints to check (1–20).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AgentFactory.Core.Templates;
 
 namespace AgentFactory.Core.Configuration.Settings;
@@ -13,6 +14,7 @@ public sealed record OrchestrationSettings : TemplateSettings
     public const int MaxRetriesLimit = 10;
 
     /// <inheritdoc/>
+    [JsonIgnore] // the "kind" discriminator already says it
     public override TemplateCategory Category => TemplateCategory.Orchestration;
 
     /// <summary>How many ready steps run at once (1–32).</summary>
