@@ -16,8 +16,9 @@ internal static class DependencyRules
             return;
         }
 
-        // The resolved (package, version, index) of every readable reference, for the conflict and requirement checks.
-        var resolved = new List<(PackageInfo Package, string Version, int Index)>();
+        // The resolved (package, version, index) of every known package, for the conflict and requirement checks;
+        // an unknown version stays null: the package still counts for requirements and version-independent conflicts.
+        var resolved = new List<(PackageInfo Package, string? Version, int Index)>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < dependencies.Count; i++)
         {
@@ -51,6 +52,7 @@ internal static class DependencyRules
             {
                 problems.Add(at + "/version", ValidationCodes.DependenciesUnknownVersion,
                     $"{package.Name} {Text.Quote(version)} is not a vetted version; use one of {Text.List(package.Versions)} or leave it empty for {package.Latest}.");
+                resolved.Add((package, null, i));
                 continue;
             }
 
@@ -64,7 +66,7 @@ internal static class DependencyRules
         }
     }
 
-    private static void CheckConflicts(List<(PackageInfo Package, string Version, int Index)> resolved, DependencyCatalog catalog, string pointer, ProblemList problems)
+    private static void CheckConflicts(List<(PackageInfo Package, string? Version, int Index)> resolved, DependencyCatalog catalog, string pointer, ProblemList problems)
     {
         foreach (var conflict in catalog.Conflicts)
         {
@@ -74,17 +76,20 @@ internal static class DependencyRules
             {
                 var later = Math.Max(a.Index, b.Index);
                 problems.Add(JsonPointer.Append(pointer, later), ValidationCodes.DependenciesConflict,
-                    $"{a.Package.Name} {a.Version} and {b.Package.Name} {b.Version} cannot be used together: {conflict.Reason} Remove one.");
+                    $"{Show(a)} and {Show(b)} cannot be used together: {conflict.Reason} Remove one.");
             }
         }
     }
 
-    private static (PackageInfo Package, string Version, int Index)? Find(
-        List<(PackageInfo Package, string Version, int Index)> resolved, string name, IReadOnlyList<string>? versions)
+    private static string Show((PackageInfo Package, string? Version, int Index) entry) =>
+        entry.Version is null ? entry.Package.Name : $"{entry.Package.Name} {entry.Version}";
+
+    private static (PackageInfo Package, string? Version, int Index)? Find(
+        List<(PackageInfo Package, string? Version, int Index)> resolved, string name, IReadOnlyList<string>? versions)
     {
         foreach (var entry in resolved)
         {
-            if (string.Equals(entry.Package.Name, name, StringComparison.OrdinalIgnoreCase) && (versions is null || versions.Contains(entry.Version)))
+            if (string.Equals(entry.Package.Name, name, StringComparison.OrdinalIgnoreCase) && (versions is null || (entry.Version is not null && versions.Contains(entry.Version))))
             {
                 return entry;
             }
@@ -93,7 +98,7 @@ internal static class DependencyRules
         return null;
     }
 
-    private static void CheckRequirements(List<(PackageInfo Package, string Version, int Index)> resolved, AgentTemplate template, DependencyCatalog catalog, string pointer, ProblemList problems)
+    private static void CheckRequirements(List<(PackageInfo Package, string? Version, int Index)> resolved, AgentTemplate template, DependencyCatalog catalog, string pointer, ProblemList problems)
     {
         foreach (var requirement in catalog.RequirementsFor(template.Id))
         {
