@@ -53,6 +53,17 @@ public sealed record AgentConfiguration
     /// </summary>
     public AgentConfiguration Redacted() => Advanced is null ? this : this with { Advanced = Advanced.Redacted() };
 
-    /// <summary>The redacted configuration as JSON, safe for logs.</summary>
-    public override string ToString() => JsonSerializer.Serialize(Redacted(), AgentFactoryJson.Options);
+    /// <summary>The redacted configuration as JSON, safe for logs; never throws.</summary>
+    public override string ToString()
+    {
+        try
+        {
+            return JsonSerializer.Serialize(Redacted(), AgentFactoryJson.Options);
+        }
+        catch (JsonException)
+        {
+            // An enum holding an undefined number cannot be written as a string; a log line must still come out.
+            return $"AgentConfiguration {{ TemplateId = {TemplateId}, TemplateVersion = {TemplateVersion}, Name = {Name}, Tier = {Tier} }}";
+        }
+    }
 }

@@ -46,7 +46,7 @@ internal static class ConfigurationReader
         var result = new CapabilitySelection
         {
             Selected = o.Strings("selected", true, "The selected capabilities")!,
-            Custom = o.Strings("custom", false, "Custom capabilities") ?? [],
+            Custom = ObjectReader.Optional(o.Strings("custom", false, "Custom capabilities"), o, "custom"),
         };
         o.Finish();
         return result;
@@ -62,7 +62,7 @@ internal static class ConfigurationReader
         var result = new Specializations
         {
             Industry = o.Enum<Industry>("industry", false, "The industry"),
-            DomainExpertise = o.Strings("domainExpertise", false, "Domain expertise") ?? [],
+            DomainExpertise = ObjectReader.Optional(o.Strings("domainExpertise", false, "Domain expertise"), o, "domainExpertise"),
             Languages = o.Strings("languages", true, "Languages")!,
         };
         o.Finish();
@@ -98,8 +98,8 @@ internal static class ConfigurationReader
 
         var result = new AdvancedSettings
         {
-            Environment = o.Array("environment", false, "Environment variables", (item, pointer) => ReadVariable(item, pointer, problems)) ?? [],
-            Dependencies = o.Array("dependencies", false, "Dependencies", (item, pointer) => ReadDependency(item, pointer, problems)) ?? [],
+            Environment = ObjectReader.Optional(o.Array("environment", false, "Environment variables", (item, pointer) => ReadVariable(item, pointer, problems)), o, "environment"),
+            Dependencies = ObjectReader.Optional(o.Array("dependencies", false, "Dependencies", (item, pointer) => ReadDependency(item, pointer, problems)), o, "dependencies"),
             RateLimitPerSecond = o.Double("rateLimitPerSecond", false, "The rate limit"),
         };
         o.Finish();

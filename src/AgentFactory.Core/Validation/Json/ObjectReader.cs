@@ -38,6 +38,13 @@ internal sealed class ObjectReader
 
     public string At(string name) => JsonPointer.Append(Pointer, name);
 
+    /// <summary>
+    /// An optional list: empty when absent, null when present but unreadable, so rules that depend on it know
+    /// they cannot judge it (its own problem is already reported).
+    /// </summary>
+    public static IReadOnlyList<T> Optional<T>(List<T>? read, ObjectReader reader, string name) =>
+        read ?? (reader.element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? null! : []);
+
     public string? String(string name, bool required, string what) =>
         Read(name, required, what, static e => e.ValueKind == JsonValueKind.String ? e.GetString() : null, "a string");
 

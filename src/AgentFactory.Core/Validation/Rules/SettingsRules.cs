@@ -95,12 +95,13 @@ internal static partial class SettingsRules
             return;
         }
 
+        // An unreadable environment list is reported on its own; whether it declares the secret is then unknown.
         if (string.IsNullOrEmpty(api.Auth.SecretName))
         {
             problems.Add(auth + "/secretName", ValidationCodes.SettingsAuthSecretRequired,
                 $"The {Json.EnumNames.Of(api.Auth.Scheme)} scheme needs the name of the secret environment variable that holds the credential.");
         }
-        else if (environment?.Any(v => v is { Secret: true } && v.Name == api.Auth.SecretName) != true)
+        else if (environment is not null && !environment.Any(v => v is { Secret: true } && v.Name == api.Auth.SecretName))
         {
             problems.Add(auth + "/secretName", ValidationCodes.SettingsAuthSecretNotDeclared,
                 $"Add an environment variable named {Text.Quote(api.Auth.SecretName)} marked secret, holding the credential; the agent reads it at start.");
