@@ -16,8 +16,15 @@ internal static class EmbeddedData
     public static T Read<T>(string name)
     {
         using var stream = Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"The embedded resource '{name}' is missing from {Assembly.GetName().Name}.");
-        return JsonSerializer.Deserialize<T>(stream, AgentFactoryJson.Options)
-            ?? throw new InvalidOperationException($"The embedded resource '{name}' holds JSON null.");
+            ?? throw new CatalogException($"The embedded resource '{name}' is missing from {Assembly.GetName().Name}.");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(stream, AgentFactoryJson.Options)
+                ?? throw new CatalogException($"The embedded resource '{name}' holds JSON null.");
+        }
+        catch (JsonException exception)
+        {
+            throw new CatalogException($"The embedded resource '{name}' is not a valid {typeof(T).Name}: {exception.Message}", exception);
+        }
     }
 }

@@ -61,4 +61,29 @@ public class ValidationPropertyTests
 
         Assert.True(applied > 0, $"the {code} mutation never applied");
     }
+
+    [Fact]
+    public void Validate_AnySingleMistakeWithASecretPresent_NeverEchoesTheSecret()
+    {
+        const string marker = "Zq9-secret-marker";
+
+        Gen.Select(ConfigurationGen.ValidWithTemplate, Gen.Int[0, Mutations.All.Count - 1]).Sample((sample, index) =>
+        {
+            var (configuration, template) = sample;
+            var withSecret = configuration with
+            {
+                Advanced = configuration.Advanced with
+                {
+                    Environment = [.. configuration.Advanced.Environment, new() { Name = "MY_SECRET", Value = marker, Secret = true }, new() { Name = "1BAD", Value = marker, Secret = true }],
+                },
+            };
+            var broken = Mutations.All[index].Apply(withSecret, template) ?? withSecret;
+
+            var result = Domain.Rules(Mutations.All[index].MonthlyCostUsd).Validate(broken);
+
+            Assert.NotEmpty(result.Problems);
+            Assert.All(result.Problems, p => Assert.DoesNotContain(marker, p.Message, StringComparison.Ordinal));
+            Assert.DoesNotContain(marker, broken.ToString(), StringComparison.Ordinal);
+        }, iter: 300);
+    }
 }

@@ -181,4 +181,18 @@ public class JsonValidationTests
 
         Domain.AssertSingle(Validate(json), ValidationCodes.JsonUnknownProperty, "/a~1b~0c");
     }
+
+    [Fact]
+    public void Validate_SecretGivenAsWrongType_NeverEchoed()
+    {
+        var json = DefaultJson();
+        json["advanced"]!["environment"]![0]!["value"] = 987654321;
+        json["advanced"]!["environment"]!.AsArray().Add(new JsonObject { ["name"] = "PIN", ["value"] = new JsonArray(135792468), ["secret"] = true });
+
+        var result = Validate(json);
+
+        Assert.Equal(["/advanced/environment/0/value", "/advanced/environment/1/value"], result.Problems.Select(p => p.Pointer));
+        Assert.All(result.Problems, p => Assert.DoesNotContain("987654321", p.Message, StringComparison.Ordinal));
+        Assert.All(result.Problems, p => Assert.DoesNotContain("135792468", p.Message, StringComparison.Ordinal));
+    }
 }

@@ -151,7 +151,8 @@ internal sealed class ObjectReader
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",
-        JsonValueKind.Number => $"the number {Shorten(value.GetRawText())}",
+        // Never the number itself: a misplaced secret (a PIN given as a number) must not be echoed.
+        JsonValueKind.Number => "a number",
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Null => "null",
         _ => "nothing",
@@ -203,8 +204,9 @@ internal sealed class ObjectReader
         var result = read(value);
         if (result is null)
         {
-            var range = value.ValueKind == JsonValueKind.Number ? " in range" : "";
-            problems.Add(At(name), ValidationCodes.JsonType, $"{what} must be {expected}{range}, not {Describe(value)}.");
+            problems.Add(At(name), ValidationCodes.JsonType, value.ValueKind == JsonValueKind.Number
+                ? $"{what} must be {expected}; this number is fractional or out of range."
+                : $"{what} must be {expected}, not {Describe(value)}.");
         }
 
         return result;
