@@ -1,3 +1,4 @@
+using AgentFactory.Core.Validation;
 using Azure;
 using Azure.Data.Tables;
 
@@ -24,7 +25,7 @@ public sealed record AgentNameRecord(string TenantId, string Name, string Deploy
 /// A reservation is an insert, never an upsert, so of two concurrent creations of the same name exactly
 /// one wins (the service answers the other 409); the loser is told who holds the name.
 /// </summary>
-public sealed class AgentNameTable(FactoryTables tables)
+public sealed class AgentNameTable(FactoryTables tables) : IAgentNameRegistry
 {
     private const string DeploymentProperty = "DeploymentId";
 

@@ -1,6 +1,8 @@
 using AgentFactory.Core.Pricing.Estimation;
 using CsCheck;
 
+using AgentFactory.Core.Configuration;
+
 namespace AgentFactory.Core.Tests.Pricing;
 
 public sealed class CostEstimatorPropertyTests

@@ -1,6 +1,8 @@
 using AgentFactory.Core.Pricing;
 using AgentFactory.Core.Pricing.Estimation;
 
+using AgentFactory.Core.Configuration;
+
 namespace AgentFactory.Core.Tests.Pricing;
 
 // Each estimate is pinned to a hand computation (East US prices from ANCHORS.md unless noted):

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using AgentFactory.Core.Configuration;
+
 namespace AgentFactory.Core.Pricing.Estimation;
 
 // The assumptions behind an estimate, as sentences for the review step: a reviewer should be able

@@ -1,3 +1,5 @@
+using AgentFactory.Core.Configuration;
+
 namespace AgentFactory.Core.Pricing.Estimation;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using AgentFactory.Core.Configuration;
+
 namespace AgentFactory.Core.Pricing.Estimation;
 
 /// <summary>

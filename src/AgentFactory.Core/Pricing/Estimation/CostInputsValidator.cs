@@ -1,3 +1,5 @@
+using AgentFactory.Core.Configuration;
+
 namespace AgentFactory.Core.Pricing.Estimation;
 
 // Range checks on CostInputs. The configuration validator checks the wizard's allowed values; these

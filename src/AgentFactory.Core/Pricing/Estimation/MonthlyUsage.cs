@@ -1,3 +1,5 @@
+using AgentFactory.Core.Configuration;
+
 namespace AgentFactory.Core.Pricing.Estimation;
 
 // The quantities a month of the agent's life adds up to, before any price is applied.
