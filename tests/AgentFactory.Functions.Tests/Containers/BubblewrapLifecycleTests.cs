@@ -142,6 +142,22 @@ public sealed class BubblewrapLifecycleTests(SandboxFixture fixture, ITestOutput
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task DeleteAsync_KeepLogs_LeavesOnlyTheLogFile()
+    {
+        ContainerSpec spec = fixture.Shell("echo for-the-record");
+        await fixture.RunAsync(spec);
+
+        Assert.True(await _runtime.DeleteAsync(spec.Name, keepLogs: true));
+
+        string directory = Path.Combine(fixture.Options.StateDirectory, spec.Name);
+        Assert.Equal(["log.jsonl"], Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName));
+        Assert.Contains("for-the-record", await File.ReadAllTextAsync(Path.Combine(directory, "log.jsonl")), StringComparison.Ordinal);
+        Assert.Null(await _runtime.GetAsync(spec.Name));
+        Assert.True(await _runtime.DeleteAsync(spec.Name));
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task GetLogsAsync_FromANewRuntimeAfterTheProcessEnded_LogsAndStatusSurvive()
     {
         ContainerSpec spec = fixture.Shell("echo kept-1; echo kept-2");

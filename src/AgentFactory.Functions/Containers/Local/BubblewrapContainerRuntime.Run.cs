@@ -130,13 +130,38 @@ public sealed partial class BubblewrapContainerRuntime
             await run.Process.WaitForExitAsync();
             // The streams close when the PID namespace dies with its init, so this waits for the last line only.
             await Task.WhenAll(output, error);
+            Record(container, run, spec, run.Process.ExitCode);
         }
         catch (Exception ex)
         {
             _logger.MonitorFailed(container.Name, ex);
+            MarkFailed(container, "the runtime could not tell how it ended: " + ex.Message);
         }
+        finally
+        {
+            // Whatever failed above, the run is over: waiters, stops and deletes must not hang on it.
+            run.Log.Dispose();
+            container.Current = null;
+            run.Process.Dispose();
+            run.Exited.TrySetResult(container.Record.ToStatus());
+        }
+    }
 
-        int exitCode = run.Process.ExitCode;
+    private void MarkFailed(Container container, string message)
+    {
+        try
+        {
+            container.Update(r => r with { State = ContainerState.Failed, FinishedAt = _time.GetUtcNow(), Message = message });
+        }
+        catch (IOException ex)
+        {
+            // The record in memory is updated before it is written, so status is still right in this process.
+            _logger.MonitorFailed(container.Name, ex);
+        }
+    }
+
+    private void Record(Container container, Run run, ContainerSpec spec, int exitCode)
+    {
         CgroupSample sample = container.Cgroup.Read();
         long oomKills = sample.OomKills - run.OomKillsBefore;
         (ContainerState state, string message) = (run.StopRequested, exitCode, oomKills) switch
@@ -153,16 +178,12 @@ public sealed partial class BubblewrapContainerRuntime
             run.Log.Append(ContainerLogStream.Runtime, $"{run.Log.Dropped} output line(s) dropped past the log limit");
         }
 
-        run.Log.Dispose();
         ContainerMetrics metrics = ToMetrics(sample);
-        ContainerRecord record = container.Update(r => r with
+        container.Update(r => r with
         {
             State = state, ExitCode = exitCode, FinishedAt = _time.GetUtcNow(), Message = message, LastMetrics = metrics,
         });
-        container.Current = null;
-        run.Process.Dispose();
         _logger.Ended(container.Name, state, exitCode, metrics.CpuTime.TotalSeconds, metrics.PeakMemoryBytes);
-        run.Exited.TrySetResult(record.ToStatus());
     }
 
     /// <summary>
