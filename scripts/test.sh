@@ -92,7 +92,8 @@ main() {
   # Quiet, non-interactive dotnet on a fresh machine.
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-  ensure_apt_packages # none needed yet; list them here when they are
+  # bubblewrap: the local container runtime isolates agent programs with it (tests run real sandboxes).
+  ensure_apt_packages bubblewrap
 
   # Always stop Azurite, also on failure and Ctrl-C (INT/TERM -> exit -> EXIT trap).
   trap stop_azurite EXIT

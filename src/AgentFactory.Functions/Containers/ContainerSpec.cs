@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace AgentFactory.Functions.Containers;
+
+/// <summary>
+/// What to run and with which limits. Names follow the Container Instances rules so that a spec that works
+/// locally is accepted in Azure. Secret environment values reach the process and nothing else: they are left
+/// out of <see cref="ToString"/>, <see cref="ContainerInfo"/>, status, logs and anything persisted.
+/// </summary>
+public sealed partial class ContainerSpec
+{
+    /// <summary>The smallest memory limit accepted (a smaller one cannot start a shell, let alone .NET).</summary>
+    public const long MinMemoryBytes = 16L * 1024 * 1024;
+
+    /// <summary>The largest memory limit: a Container Instances Linux group (ANCHORS.md: 4 vCPU, 16 GB).</summary>
+    public const long MaxMemoryBytes = 16L * 1024 * 1024 * 1024;
+
+    /// <summary>The most CPU cores: a Container Instances Linux group (ANCHORS.md).</summary>
+    public const decimal MaxCpuCores = 4m;
+
+    /// <summary>Where the writable work directory appears inside the container.</summary>
+    public const string WorkPath = "/work";
+
+    /// <summary>Container name: 1–63 lowercase letters, digits and single hyphens, not at either end.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The image (Container Instances). The local runtime runs <see cref="Command"/> on the host's read-only file system and does not use it.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>The executable and its arguments, passed as they are (no shell).</summary>
+    public required IReadOnlyList<string> Command { get; init; }
+
+    /// <summary>Environment variables; those marked secret are never shown.</summary>
+    public IReadOnlyList<ContainerEnvironmentVariable> Environment { get; init; } = [];
+
+    /// <summary>CPU limit in cores, e.g. 0.5, 1, 2 or 4 (at most two decimals).</summary>
+    public decimal CpuCores { get; init; } = 1m;
+
+    /// <summary>Memory limit in bytes; the container is killed when it uses more.</summary>
+    public long MemoryBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>Whether the container may use the network. Off by default: most agents need none.</summary>
+    public bool NetworkAccess { get; init; }
+
+    /// <summary>Host directories to show read-only inside, e.g. the agent program's directory.</summary>
+    public IReadOnlyList<ContainerMount> ReadOnlyMounts { get; init; } = [];
+
+    /// <summary>
+    /// Host directory shown writable at <see cref="WorkPath"/>. When null the runtime makes one and deletes it
+    /// with the container; a directory given here is never deleted by the runtime.
+    /// </summary>
+    public string? WorkDirectory { get; init; }
+
+    /// <summary>Free-form labels (deployment id, tenant…), kept with the container and shown in its info.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Throws <see cref="ArgumentException"/> with a message that says what to change.</summary>
+    public void Validate()
+    {
+        if (!IsValidName(Name))
+        {
+            throw new ArgumentException(
+                $"Container name '{Name}' is invalid: use 1-63 lowercase letters, digits and single hyphens, not starting or ending with a hyphen.",
+                nameof(Name));
+        }
+
+        if (Command is not [{ Length: > 0 }, ..])
+        {
+            throw new ArgumentException("Command needs at least the executable.", nameof(Command));
+        }
+
+        if (CpuCores <= 0 || CpuCores > MaxCpuCores || decimal.Round(CpuCores, 2) != CpuCores)
+        {
+            throw new ArgumentException($"CPU cores {CpuCores} must be more than 0 and at most {MaxCpuCores}, in steps of 0.01.", nameof(CpuCores));
+        }
+
+        if (MemoryBytes is < MinMemoryBytes or > MaxMemoryBytes)
+        {
+            throw new ArgumentException($"Memory {MemoryBytes} bytes must be between {MinMemoryBytes} and {MaxMemoryBytes}.", nameof(MemoryBytes));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ContainerEnvironmentVariable variable in Environment)
+        {
+            if (!EnvironmentName().IsMatch(variable.Name) || !names.Add(variable.Name))
+            {
+                throw new ArgumentException(
+                    $"Environment variable name '{variable.Name}' is invalid or repeated: use letters, digits and '_', not starting with a digit, once each.",
+                    nameof(Environment));
+            }
+        }
+
+        foreach (ContainerMount mount in ReadOnlyMounts)
+        {
+            mount.Validate();
+        }
+
+        if (WorkDirectory is not null && !Path.IsPathFullyQualified(WorkDirectory))
+        {
+            throw new ArgumentException($"Work directory '{WorkDirectory}' must be an absolute host path.", nameof(WorkDirectory));
+        }
+    }
+
+    /// <summary>True for a name Container Instances accepts.</summary>
+    public static bool IsValidName(string? name) => name is { Length: >= 1 and <= 63 } && ContainerName().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
+
+    /// <summary>A summary without environment values.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Name}: {string.Join(' ', Command)} ({CpuCores} CPU, {MemoryBytes} bytes, network {(NetworkAccess ? "on" : "off")}, env {string.Join(',', Environment.Select(e => e.Name))})");
+
+    /// <summary>
+    /// Every field, secrets included, in a fixed order: two specs are equivalent when these bytes are equal.
+    /// Runtimes hash it (never store it) to recognise a repeated create.
+    /// </summary>
+    internal byte[] CanonicalBytes()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(Name);
+            json.WriteStringValue(Image);
+            WriteStrings(json, Command);
+            json.WriteStartArray();
+            foreach (ContainerEnvironmentVariable variable in Environment.OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                WriteStrings(json, [variable.Name, variable.Value, variable.IsSecret ? "secret" : "plain"]);
+            }
+
+            json.WriteEndArray();
+            json.WriteNumberValue(CpuCores);
+            json.WriteNumberValue(MemoryBytes);
+            json.WriteBooleanValue(NetworkAccess);
+            WriteStrings(json, [.. ReadOnlyMounts.SelectMany(m => new[] { m.HostPath, m.ContainerPath })]);
+            json.WriteStringValue(WorkDirectory);
+            WriteStrings(json, [.. Labels.OrderBy(l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { l.Key, l.Value })]);
+            json.WriteEndArray();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, IEnumerable<string> values)
+    {
+        json.WriteStartArray();
+        foreach (string value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex ContainerName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvironmentName();
+}
+
+/// <summary>An environment variable; a secret one shows as <c>NAME=***</c> wherever it is printed.</summary>
+public sealed record ContainerEnvironmentVariable(string Name, string Value, bool IsSecret = false)
+{
+    /// <summary>A variable whose value must never be shown.</summary>
+    public static ContainerEnvironmentVariable Secret(string name, string value) => new(name, value, IsSecret: true);
+
+    /// <summary><c>NAME=value</c>, or <c>NAME=***</c> for a secret.</summary>
+    public override string ToString() => IsSecret ? Name + "=***" : Name + "=" + Value;
+}
+
+/// <summary>A host directory shown read-only at <paramref name="ContainerPath"/> inside the container.</summary>
+public sealed record ContainerMount(string HostPath, string ContainerPath)
+{
+    private static readonly string[] Reserved = ["/proc", "/dev", ContainerSpec.WorkPath];
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a relative path or one the runtime owns.</summary>
+    public void Validate()
+    {
+        if (!Path.IsPathFullyQualified(HostPath) || !Path.IsPathFullyQualified(ContainerPath) || ContainerPath.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Mount {HostPath} -> {ContainerPath}: both paths must be absolute, without '..'.", nameof(ContainerSpec.ReadOnlyMounts));
+        }
+
+        string target = ContainerPath.TrimEnd('/');
+        if (target.Length == 0 || Reserved.Any(r => target == r || target.StartsWith(r + "/", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"Mount target '{ContainerPath}' is reserved: not /, {string.Join(", ", Reserved)} or below them.", nameof(ContainerSpec.ReadOnlyMounts));
+        }
+    }
+}
