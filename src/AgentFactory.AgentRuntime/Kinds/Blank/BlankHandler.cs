@@ -18,7 +18,8 @@ internal sealed class BlankHandler(AgentConfiguration configuration) : IAgentHan
         var custom = configuration.Capabilities.Custom ?? [];
         object result = op switch
         {
-            "echo" => new { echo = input.Field("message") ?? throw JsonInput.Invalid("message", "present (any JSON value)") },
+            // null is a message too: only an absent one is a mistake.
+            "echo" => new { echo = input.TryGetProperty("message", out var message) ? message : throw JsonInput.Invalid("message", "present (any JSON value)") },
             "describe" => new
             {
                 kind = JsonNamingPolicy.CamelCase.ConvertName(TemplateCategory.Custom.ToString()),

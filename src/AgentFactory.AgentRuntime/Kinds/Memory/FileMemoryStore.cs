@@ -41,7 +41,10 @@ internal sealed class FileMemoryStore(string directory) : IMemoryStore
         await Gate.WaitAsync(cancellationToken);
         try
         {
-            File.Delete(PathOf(scope));
+            if (File.Exists(PathOf(scope)))
+            {
+                File.Delete(PathOf(scope));
+            }
         }
         finally
         {
