@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Cannot start: {Problem}")]
     public static partial void StartFailed(ILogger logger, string problem);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Task {TaskId} ({Op}) started")]
+    public static partial void TaskStarted(ILogger logger, string taskId, string op);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Task {TaskId} ({Op}) finished: ok={Ok} in {DurationMs} ms")]
     public static partial void TaskFinished(ILogger logger, string taskId, string op, bool ok, long durationMs);
 
@@ -40,6 +43,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Heartbeat could not be written")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "Task {TaskId} completed: result written, message {MessageId} deleted")]
+    public static partial void TaskCompleted(ILogger logger, string taskId, string messageId);
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Listening on queue {Queue}; results to table {ResultsTable}")]
     public static partial void Listening(ILogger logger, string queue, string resultsTable);

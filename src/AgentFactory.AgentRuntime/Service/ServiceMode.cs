@@ -122,6 +122,7 @@ internal sealed class ServiceMode(AgentHost host, TaskRunner runner, ServiceOpti
             await results.WriteAsync(outcome, message.MessageId, message.DequeueCount, host.Time.GetUtcNow(), cancellationToken);
             await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, cancellationToken);
             counters.Completed(outcome.Ok);
+            Log.TaskCompleted(logger, task.Id, message.MessageId);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -20,6 +20,7 @@ internal sealed class TaskRunner(SecretRedactor redactor, ILogger logger, TimeSp
         try
         {
             op = task.Op;
+            Log.TaskStarted(logger, task.Id, op);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(taskTimeout);
 
