@@ -1,3 +1,4 @@
+using AgentFactory.AgentRuntime.Hosting;
 using AgentFactory.AgentRuntime.Kinds.Memory;
 using AgentFactory.AgentRuntime.Tasks;
 using AgentFactory.AgentRuntime.Tests.Support;
@@ -185,7 +186,7 @@ public class MemoryHandlerTests
     [Fact(Timeout = 10_000)]
     public async Task AdvanceClock_InServiceMode_IsRefused()
     {
-        var host = Agents.Host(Agents.Default("tmpl-memory"), mode: Hosting.RunMode.Service);
+        var host = Agents.Host(Agents.Default("tmpl-memory"), mode: RunMode.Service);
         await using var memory = Agents.Handler(host);
 
         await Assert.ThrowsAsync<TaskInputException>(() => Agents.RunAsync(memory, """{"op":"advanceClock","days":1}"""));
@@ -194,7 +195,7 @@ public class MemoryHandlerTests
     [Fact(Timeout = 10_000)]
     public async Task FileStore_SecondHandlerOnTheSameScope_SeesLongTermEntries()
     {
-        var host = Agents.Host(Agents.Default("tmpl-memory"), mode: Hosting.RunMode.Service);
+        var host = Agents.Host(Agents.Default("tmpl-memory"), mode: RunMode.Service);
         await using (var first = Agents.Handler(host, "agent-a"))
         {
             await Agents.RunAsync(first, """{"op":"remember","key":"durable","text":"survives a restart","tier":"longTerm"}""");
