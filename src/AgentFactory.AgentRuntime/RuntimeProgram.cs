@@ -32,8 +32,10 @@ internal static class RuntimeProgram
         switch (command.Command)
         {
             case "health":
-                return Heartbeat.Check(Path.Combine(environment.Get(AgentEnvironment.StateDirVariable) ?? ".", Heartbeat.FileName),
-                    TimeSpan.FromSeconds(command.Number("--max-age") ?? 60), TimeProvider.System, output);
+                // The platform sets AGENT_STATE_DIR; without it, --config names the agent whose default directory to read.
+                var stateDirectory = environment.Get(AgentEnvironment.StateDirVariable)
+                    ?? (LoadConfiguration(command.Get("--config"), out _) is { } agent ? environment.StateDirectory(agent.Name) : ".");
+                return Heartbeat.Check(Path.Combine(stateDirectory, Heartbeat.FileName), TimeSpan.FromSeconds(command.Number("--max-age") ?? 60), TimeProvider.System, output);
             case "endpoint":
                 return await ServeEndpointAsync((int)(command.Number("--port") ?? 0), output, stop);
             case "sandbox" or "service":
@@ -64,18 +66,26 @@ internal static class RuntimeProgram
         var runner = new TaskRunner(redactor, logs.CreateLogger("tasks"), timeout);
 
         int exit;
-        if (mode == RunMode.Sandbox)
+        try
         {
-            exit = await RunSandboxAsync(command.Get("--tasks"), host, runner, output, redactor, command.Has("--assert"), logger, input, stop);
+            if (mode == RunMode.Sandbox)
+            {
+                exit = await RunSandboxAsync(command.Get("--tasks"), host, runner, output, redactor, command.Has("--assert"), logger, input, stop);
+            }
+            else if (ServiceOptions.From(environment, configuration.Name) is { } options)
+            {
+                exit = await new ServiceMode(host, runner, options, logger).RunAsync(stop);
+            }
+            else
+            {
+                Log.StartFailed(logger, $"service mode needs {AgentEnvironment.StorageVariable} (the storage account of the agent's queue)");
+                return UsageError;
+            }
         }
-        else if (ServiceOptions.From(environment, configuration.Name) is { } options)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            exit = await new ServiceMode(host, runner, options, logger).RunAsync(stop);
-        }
-        else
-        {
-            Log.StartFailed(logger, $"service mode needs {AgentEnvironment.StorageVariable} (the storage account of the agent's queue)");
-            return UsageError;
+            // A signal cut a sandbox run (or a service's start-up) short: not every task ran.
+            exit = TasksFailed;
         }
 
         Log.Stopped(logger, stop.IsCancellationRequested ? "signal" : "done");

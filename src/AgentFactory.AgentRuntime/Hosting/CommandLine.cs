@@ -9,7 +9,7 @@ internal sealed record CommandLine(string Command, IReadOnlyDictionary<string, s
         Usage:
           AgentFactory.AgentRuntime sandbox --config <file.json> [--tasks <file.json>|-] [--assert] [--task-timeout <seconds>]
           AgentFactory.AgentRuntime service --config <file.json>
-          AgentFactory.AgentRuntime health [--max-age <seconds>]
+          AgentFactory.AgentRuntime health [--max-age <seconds>] [--config <file.json>]
           AgentFactory.AgentRuntime endpoint [--port <port>]
         The configuration is the agent's AgentConfiguration JSON; secrets come from environment variables only.
         Environment: AGENT_STORAGE, AGENT_QUEUE, AGENT_STATE_DIR, SANDBOX_HTTP and more (docs/AGENT-RUNTIME.md).

@@ -61,7 +61,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Credential withheld: {Origin} is neither the configured API nor the sandbox endpoint")]
     public static partial void CredentialWithheld(ILogger logger, string origin);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Memory entries expired: {Count}")]
-    public static partial void MemoryExpired(ILogger logger, int count);
 }

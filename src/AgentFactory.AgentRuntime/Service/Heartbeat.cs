@@ -42,14 +42,10 @@ internal sealed class Heartbeat(string file, TableClient? table, string agent, S
 {
     public const string FileName = "heartbeat.json";
     private readonly DateTimeOffset startedAt = time.GetUtcNow();
+    private bool tableCreated;
 
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
-        if (table is not null)
-        {
-            await table.CreateIfNotExistsAsync(cancellationToken);
-        }
-
         while (!cancellationToken.IsCancellationRequested)
         {
             await BeatAsync("running", cancellationToken);
@@ -76,6 +72,12 @@ internal sealed class Heartbeat(string file, TableClient? table, string agent, S
             File.Move(temporary, file, overwrite: true);
             if (table is not null)
             {
+                if (!tableCreated)
+                {
+                    await table.CreateIfNotExistsAsync(cancellationToken);
+                    tableCreated = true;
+                }
+
                 await table.UpsertEntityAsync(new TableEntity(agent, "heartbeat")
                 {
                     ["Status"] = status,
