@@ -88,8 +88,23 @@ internal sealed class WorkflowRunner(TimeProvider time)
 
     private async Task<(string, StepReport)> RunStepAsync(WorkflowStep step, IReadOnlyDictionary<string, JsonNode?> inputs, WorkflowLimits limits, long startedAtMs, CancellationToken cancellationToken)
     {
-        // Leave the scheduler's loop at once, so a synchronous action never holds up the start of its siblings.
-        await Task.Yield();
+        // A step counts as running from its dispatch (this synchronous part runs in the scheduler's loop) to its end,
+        // retries and backoff included: parallelism is what the scheduler allowed, not what a busy thread pool managed.
+        Enter();
+        try
+        {
+            // Leave the scheduler's loop at once, so a synchronous action never holds up the start of its siblings.
+            await Task.Yield();
+            return (step.Id, await AttemptAsync(step, inputs, limits, startedAtMs, cancellationToken));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref active);
+        }
+    }
+
+    private async Task<StepReport> AttemptAsync(WorkflowStep step, IReadOnlyDictionary<string, JsonNode?> inputs, WorkflowLimits limits, long startedAtMs, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
@@ -97,11 +112,10 @@ internal sealed class WorkflowRunner(TimeProvider time)
             string error;
             using var timeout = new CancellationTokenSource(limits.StepTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            Enter();
             try
             {
                 var output = await StepActions.RunAsync(step, inputs, attempt, time, linked.Token);
-                return (step.Id, new StepReport(StepStatus.Succeeded, attempt, output, null, startedAtMs, Elapsed(started)));
+                return new StepReport(StepStatus.Succeeded, attempt, output, null, startedAtMs, Elapsed(started));
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -111,14 +125,10 @@ internal sealed class WorkflowRunner(TimeProvider time)
             {
                 (status, error) = (StepStatus.Failed, e.Message);
             }
-            finally
-            {
-                Interlocked.Decrement(ref active);
-            }
 
             if (attempt > limits.MaxRetries)
             {
-                return (step.Id, new StepReport(status, attempt, null, error, startedAtMs, Elapsed(started)));
+                return new StepReport(status, attempt, null, error, startedAtMs, Elapsed(started));
             }
 
             var backoff = limits.RetryDelay * Math.Pow(2, attempt - 1);
