@@ -87,6 +87,12 @@ internal static class RuntimeProgram
             // A signal cut a sandbox run (or a service's start-up) short: not every task ran.
             exit = TasksFailed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage unreachable at start, a setting the agent cannot use: one structured line, not a stack dump.
+            Log.AgentFailed(logger, e);
+            exit = TasksFailed;
+        }
 
         Log.Stopped(logger, stop.IsCancellationRequested ? "signal" : "done");
         return exit;

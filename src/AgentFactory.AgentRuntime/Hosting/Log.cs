@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Cannot start: {Problem}")]
     public static partial void StartFailed(ILogger logger, string problem);
 
+    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "The agent failed")]
+    public static partial void AgentFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Task {TaskId} ({Op}) started")]
     public static partial void TaskStarted(ILogger logger, string taskId, string op);
 

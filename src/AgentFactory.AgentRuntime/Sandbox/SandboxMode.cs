@@ -35,9 +35,16 @@ internal sealed class SandboxMode(AgentHost host, TaskRunner runner, TextWriter 
             }
 
             TaskOutcome outcome;
-            await using (var handler = HandlerFactory.Create(host, $"{host.AgentName}.sandbox.{run}.{Scope(task.Id)}"))
+            try
             {
+                await using var handler = HandlerFactory.Create(host, $"{host.AgentName}.sandbox.{run}.{Scope(task.Id)}");
                 outcome = await runner.RunAsync(handler, task, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The agent itself cannot run (a setting it cannot use, storage it cannot reach): every task says so.
+                Log.AgentFailed(logger, e);
+                outcome = new TaskOutcome { TaskId = task.Id, Ok = false, Error = $"The agent could not run the task: {redactor.Redact(e.Message)}" };
             }
 
             if (assert)

@@ -68,6 +68,19 @@ public class ProgramTests(EndpointFixture endpoint) : IClassFixture<EndpointFixt
         Assert.Contains("SecretMasked", run.Errors, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Sandbox_AgentThatCannotRun_FailsEachTaskWithTheReasonAndExitsZero()
+    {
+        var configuration = Agents.Default("tmpl-api");
+        configuration = configuration with { Settings = (Core.Configuration.Settings.ApiSettings)configuration.Settings with { BaseUrl = "not a url" } };
+
+        var run = await RuntimeProcess.RunAsync(["sandbox", "--config", RuntimeProcess.ConfigurationFile(configuration)], RuntimeProcess.Environment(), """{"id":"a","input":{"op":"call"}}""");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("The agent could not run the task", run.Lines[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"event\":\"AgentFailed\"", run.Errors, StringComparison.Ordinal);
+    }
+
     [Theory(Timeout = 30_000)]
     [InlineData("sandbox")]
     [InlineData("sandbox --config /nonexistent.json")]

@@ -42,9 +42,27 @@ internal static class Agents
         return JsonSerializer.SerializeToElement(result, RuntimeJson.Options);
     }
 
+    private static readonly Lazy<string> TempRoot = new(() =>
+    {
+        var root = Path.Combine(Path.GetTempPath(), "agentruntime-tests", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A child process still holding a file: the OS cleans the temp directory eventually.
+            }
+        };
+        return root;
+    });
+
+    /// <summary>A fresh directory under this test run's temp root (deleted when the run ends).</summary>
     public static string TempDirectory()
     {
-        var path = Path.Combine(Path.GetTempPath(), "agentruntime-tests", Guid.NewGuid().ToString("n"));
+        var path = Path.Combine(TempRoot.Value, Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(path);
         return path;
     }
