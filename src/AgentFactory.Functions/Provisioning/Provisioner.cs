@@ -29,8 +29,9 @@ public sealed class Provisioner
         CancellationToken cancellationToken = default)
     {
         var applied = new List<StepOutcome>();
-        foreach (ProvisioningStepKind kind in plan.Steps)
+        for (int index = 0; index < plan.Steps.Count; index++)
         {
+            ProvisioningStepKind kind = plan.Steps[index];
             try
             {
                 applied.Add(await ApplyStepAsync(plan, kind, cancellationToken).ConfigureAwait(false));
@@ -43,9 +44,8 @@ public sealed class Provisioner
                 var failures = new List<Exception>();
                 if (compensate)
                 {
-                    int failed = plan.Steps.ToList().IndexOf(kind);
                     // Not the caller's token: a cancelled provisioning must still leave nothing behind.
-                    await RemoveStepsAsync(plan, plan.Steps.Take(failed + 1).Reverse(), compensation, failures, CancellationToken.None).ConfigureAwait(false);
+                    await RemoveStepsAsync(plan, plan.Steps.Take(index + 1).Reverse(), compensation, failures, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 throw new ProvisioningFailedException(kind, ex, applied, compensation, failures);
