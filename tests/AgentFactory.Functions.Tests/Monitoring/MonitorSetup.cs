@@ -61,7 +61,7 @@ internal sealed class MonitorSetup : IAsyncDisposable
         ProvisioningPlan plan = planner.Plan(tenant, "dep-" + tenant[7..], ProvisioningFixture.Configuration(templateId, "watched", "s3cret"),
             ProvisioningFixture.Template(templateId));
         _plans.Add(plan);
-        await Provisioner.ProvisionAsync(plan);
+        await ProvisioningFixture.ProvisionRunningAsync(Provisioner, plan, _runtime);
         return plan;
     }
 

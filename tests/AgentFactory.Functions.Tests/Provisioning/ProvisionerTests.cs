@@ -26,7 +26,7 @@ public sealed class ProvisionerTests(SandboxFixture sandbox, ProvisioningFixture
         Provisioner provisioner = fixture.Provisioner(_runtime);
         try
         {
-            ProvisioningResult result = await provisioner.ProvisionAsync(plan);
+            ProvisioningResult result = await ProvisioningFixture.ProvisionRunningAsync(provisioner, plan, _runtime);
 
             Existing existing = await fixture.ListAsync(plan, _runtime);
             Assert.Equal([plan.Names.TaskQueue, plan.Names.PoisonQueue], existing.Queues);
@@ -59,7 +59,7 @@ public sealed class ProvisionerTests(SandboxFixture sandbox, ProvisioningFixture
         Provisioner provisioner = fixture.Provisioner(_runtime);
         try
         {
-            await provisioner.ProvisionAsync(plan);
+            await ProvisioningFixture.ProvisionRunningAsync(provisioner, plan, _runtime);
             Existing first = await fixture.ListAsync(plan, _runtime);
             ContainerStatus running = await _runtime.GetStatusAsync(plan.Names.Container);
             long before = fixture.Storage.Requests.Total;
@@ -88,7 +88,7 @@ public sealed class ProvisionerTests(SandboxFixture sandbox, ProvisioningFixture
     {
         ProvisioningPlan plan = fixture.Plan("tmpl-memory", ProvisioningFixture.NewTenant());
         Provisioner provisioner = fixture.Provisioner(_runtime);
-        await provisioner.ProvisionAsync(plan);
+        await ProvisioningFixture.ProvisionRunningAsync(provisioner, plan, _runtime);
         string work = (await _runtime.GetAsync(plan.Names.Container))!.WorkDirectory;
 
         ProvisioningResult removed = await provisioner.DeprovisionAsync(plan);
@@ -155,8 +155,8 @@ public sealed class ProvisionerTests(SandboxFixture sandbox, ProvisioningFixture
         Provisioner provisioner = fixture.Provisioner(_runtime);
         try
         {
-            await provisioner.ProvisionAsync(first);
-            await provisioner.ProvisionAsync(second);
+            await ProvisioningFixture.ProvisionRunningAsync(provisioner, first, _runtime);
+            await ProvisioningFixture.ProvisionRunningAsync(provisioner, second, _runtime);
             await provisioner.DeprovisionAsync(first);
 
             Assert.True((await fixture.ListAsync(first, _runtime)).Nothing);

@@ -26,8 +26,24 @@ public sealed class ProvisioningFixture : IAsyncLifetime
         AlertQueue = "alerts-" + _id;
     }
 
-    /// <summary>The argv of every test agent: runs until a "stop" file appears in its work directory, then exits 3.</summary>
-    public static readonly string[] AgentCommand = ["/bin/sh", "-c", "while [ ! -f /work/stop ]; do sleep 0.2; done; exit 3"];
+    /// <summary>
+    /// The argv of every test agent: says it runs by making /work/started, runs until a "stop" file appears in its
+    /// work directory, then exits 3.
+    /// </summary>
+    public static readonly string[] AgentCommand = ["/bin/sh", "-c", ": > /work/started; while [ ! -f /work/stop ]; do sleep 0.2; done; exit 3"];
+
+    /// <summary>
+    /// Provisions <paramref name="plan"/> and waits until the agent's command really runs. The local runtime's
+    /// StartAsync returns before the sandbox has joined its cgroup, and a delete in that window kills nothing and
+    /// then waits for an exit that never comes; tests that remove right after provisioning wait it out here.
+    /// </summary>
+    public static async Task<ProvisioningResult> ProvisionRunningAsync(Provisioner provisioner, ProvisioningPlan plan, IContainerRuntime runtime)
+    {
+        ProvisioningResult result = await provisioner.ProvisionAsync(plan);
+        string started = Path.Combine((await runtime.GetAsync(plan.Names.Container))!.WorkDirectory, "started");
+        await Containers.Eventually.TrueAsync(() => Task.FromResult(File.Exists(started)), TimeSpan.FromSeconds(20), "the agent command runs");
+        return result;
+    }
 
     public ProvisioningStorage Storage { get; } = new(AzuriteConnection.ConnectionString);
 
