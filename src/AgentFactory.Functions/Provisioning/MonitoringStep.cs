@@ -1,0 +1,30 @@
+using AgentFactory.Functions.Monitoring;
+
+namespace AgentFactory.Functions.Provisioning;
+
+/// <summary>The agent's health-check registration and alert rule, which <see cref="AgentMonitor"/> runs.</summary>
+public sealed class MonitoringStep(MonitoringTable table) : IProvisioningStep
+{
+    /// <inheritdoc/>
+    public ProvisioningStepKind Kind => ProvisioningStepKind.Monitoring;
+
+    /// <inheritdoc/>
+    public async Task<StepOutcome> ApplyAsync(ProvisioningPlan plan, CancellationToken cancellationToken = default)
+    {
+        (ResourceChange check, ResourceChange rule) = await table.RegisterAsync(plan.HealthCheck, plan.AlertRule, cancellationToken).ConfigureAwait(false);
+        return Outcome(plan, check, rule);
+    }
+
+    /// <inheritdoc/>
+    public async Task<StepOutcome> RemoveAsync(ProvisioningPlan plan, CancellationToken cancellationToken = default)
+    {
+        (ResourceChange check, ResourceChange rule) = await table.UnregisterAsync(plan.TenantId, plan.Names.AgentName, cancellationToken).ConfigureAwait(false);
+        return Outcome(plan, check, rule);
+    }
+
+    private StepOutcome Outcome(ProvisioningPlan plan, ResourceChange check, ResourceChange rule) => new(Kind,
+    [
+        new(ResourceKind.HealthCheck, table.Table.Name + "/" + plan.TenantId + "/check:" + plan.Names.AgentName, check),
+        new(ResourceKind.AlertRule, table.Table.Name + "/" + plan.TenantId + "/alert:" + plan.Names.AgentName, rule),
+    ]);
+}

@@ -1,0 +1,38 @@
+using AgentFactory.Functions.Containers;
+
+namespace AgentFactory.Functions.Provisioning;
+
+/// <summary>Settings of provisioning (section <c>AgentFactory:Provisioning</c>).</summary>
+public sealed class ProvisioningOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "AgentFactory:Provisioning";
+
+    /// <summary>Where the agent program finds its (redacted) configuration inside the container.</summary>
+    public const string ConfigurationPath = ContainerSpec.WorkPath + "/config.json";
+
+    /// <summary>
+    /// The argv that runs the agent program, e.g. <c>["/usr/bin/dotnet", "/opt/agent/AgentFactory.AgentRuntime.dll",
+    /// "service", "--config", "/work/config.json"]</c>. The program also finds the config path in <c>AGENT_CONFIG</c>.
+    /// </summary>
+    public IList<string> AgentCommand { get; } = [];
+
+    /// <summary>The image (Container Instances); the local runtime ignores it.</summary>
+    public string? AgentImage { get; set; }
+
+    /// <summary>Host directories shown read-only in every agent container, e.g. the agent program's directory.</summary>
+    public IList<ContainerMount> AgentMounts { get; } = [];
+
+    /// <summary>The factory's queue for alerts, used unless an agent's configuration names a webhook.</summary>
+    public string AlertQueueName { get; set; } = "agent-alerts";
+
+    /// <summary>Consecutive failed checks that raise an alert, unless a monitoring agent's thresholds say otherwise.</summary>
+    public int DefaultFailureThreshold { get; set; } = 3;
+
+    /// <summary>What is wrong with these options, or null.</summary>
+    internal string? Problem() =>
+        AgentCommand.Count == 0 || string.IsNullOrEmpty(AgentCommand[0]) ? "AgentCommand needs at least the executable that runs the agent program."
+        : DefaultFailureThreshold < 1 ? "DefaultFailureThreshold must be at least 1."
+        : !ContainerSpec.IsValidName(AlertQueueName) || AlertQueueName.Length < 3 ? $"AlertQueueName '{AlertQueueName}' is not a valid queue name (3-63 lowercase letters, digits, single hyphens)."
+        : null;
+}

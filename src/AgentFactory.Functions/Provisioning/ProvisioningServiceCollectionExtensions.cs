@@ -1,0 +1,44 @@
+using AgentFactory.Functions.Monitoring;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AgentFactory.Functions.Provisioning;
+
+/// <summary>Registers provisioning and the monitoring loop.</summary>
+public static class ProvisioningServiceCollectionExtensions
+{
+    /// <summary>
+    /// Provisioning of agents' queues, storage, containers and monitoring on the account of
+    /// <paramref name="connectionString"/> (monitoring rows in <c>{tablePrefix}AgentHealth</c>), and the
+    /// <see cref="AgentMonitor"/> loop as a hosted service. Options bind to <see cref="ProvisioningOptions.Section"/>
+    /// and <see cref="AgentMonitorOptions.Section"/> and are checked at start. An <c>IContainerRuntime</c> must be
+    /// registered as well.
+    /// </summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, string connectionString, string tablePrefix = "")
+    {
+        services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section)
+            .Validate(o => o.Problem() is null, "AgentFactory:Provisioning is invalid: AgentCommand needs the agent program, "
+                + "DefaultFailureThreshold at least 1, AlertQueueName a valid queue name.")
+            .ValidateOnStart();
+        services.AddOptions<AgentMonitorOptions>().BindConfiguration(AgentMonitorOptions.Section)
+            .Validate(o => o.Period > TimeSpan.Zero && o.MaxParallelChecks > 0 && o.WebhookTimeout > TimeSpan.Zero,
+                "AgentFactory:Monitoring needs a positive Period, MaxParallelChecks and WebhookTimeout.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new ProvisioningStorage(connectionString));
+        services.AddSingleton(sp => new MonitoringTable(sp.GetRequiredService<ProvisioningStorage>().Tables, tablePrefix));
+        services.AddSingleton<ProvisioningPlanner>();
+        services.AddSingleton<IProvisioningStep, QueueStep>();
+        services.AddSingleton<IProvisioningStep, StorageStep>();
+        services.AddSingleton<IProvisioningStep, ContainerStep>();
+        services.AddSingleton<IProvisioningStep, MonitoringStep>();
+        services.AddSingleton<Provisioner>();
+        // A long-lived client whose pooled connections are renewed, so a webhook's DNS change is seen.
+        services.AddSingleton(sp => new AlertSender(sp.GetRequiredService<ProvisioningStorage>(),
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            sp.GetRequiredService<IOptions<AgentMonitorOptions>>()));
+        services.AddSingleton<AgentMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentMonitor>());
+        return services;
+    }
+}

@@ -1,0 +1,51 @@
+using AgentFactory.Functions.Containers;
+using AgentFactory.Functions.Monitoring;
+using AgentFactory.Functions.Provisioning;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AgentFactory.Functions.Tests.Provisioning;
+
+public sealed class ProvisioningRegistrationTests
+{
+    private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddProvisioning("UseDevelopmentStorage=true", "x");
+        // Never called: these tests only build the host.
+        builder.Services.AddSingleton<IContainerRuntime>(new FailingContainerRuntime(null!));
+        return builder;
+    }
+
+    [Fact]
+    public void AddProvisioning_Configured_BindsOptionsAndResolvesEveryPart()
+    {
+        using IHost host = Builder(new()
+        {
+            ["AgentFactory:Provisioning:AgentCommand:0"] = "/usr/bin/dotnet",
+            ["AgentFactory:Provisioning:AgentCommand:1"] = "/opt/agent/AgentFactory.AgentRuntime.dll",
+            ["AgentFactory:Provisioning:AlertQueueName"] = "ops-alerts",
+            ["AgentFactory:Monitoring:Period"] = "00:00:05",
+        }).Build();
+
+        Assert.Equal(["/usr/bin/dotnet", "/opt/agent/AgentFactory.AgentRuntime.dll"], host.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value.AgentCommand);
+        Assert.Equal("ops-alerts", host.Services.GetRequiredService<IOptions<ProvisioningOptions>>().Value.AlertQueueName);
+        Assert.Equal(TimeSpan.FromSeconds(5), host.Services.GetRequiredService<IOptions<AgentMonitorOptions>>().Value.Period);
+        Assert.Equal("xAgentHealth", host.Services.GetRequiredService<MonitoringTable>().Table.Name);
+        Assert.NotNull(host.Services.GetRequiredService<ProvisioningPlanner>());
+        Assert.Equal(4, host.Services.GetServices<IProvisioningStep>().Select(s => s.Kind).Distinct().Count());
+        Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is AgentMonitor);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task AddProvisioning_NoAgentCommand_HostRefusesToStart()
+    {
+        using IHost host = Builder([]).Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("AgentCommand", error.Message, StringComparison.Ordinal);
+    }
+}
