@@ -242,4 +242,28 @@ public sealed class BubblewrapLifecycleTests(SandboxFixture fixture, ITestOutput
             async () => SandboxFixture.Output((await _runtime.GetLogsAsync(name)).Lines).Contains(text),
             TimeSpan.FromSeconds(20),
             $"{name} prints '{text}'");
+
+    [Fact(Timeout = 60_000)]
+    public async Task StopAsync_RightAfterStart_KillsTheRunInsteadOfHanging()
+    {
+        ContainerSpec spec = fixture.Shell("while true; do sleep 1; done");
+        await fixture.Runtime.CreateAsync(spec);
+
+        await fixture.Runtime.StartAsync(spec.Name);
+        ContainerStatus stopped = await fixture.Runtime.StopAsync(spec.Name, TimeSpan.Zero);
+
+        Assert.True(stopped.HasExited, stopped.ToString());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task DeleteAsync_RightAfterStart_KillsTheRunAndRemovesEverything()
+    {
+        ContainerSpec spec = fixture.Shell("while true; do sleep 1; done");
+        await fixture.Runtime.CreateAsync(spec);
+
+        await fixture.Runtime.StartAsync(spec.Name);
+        Assert.True(await fixture.Runtime.DeleteAsync(spec.Name));
+
+        Assert.Null(await fixture.Runtime.GetAsync(spec.Name));
+    }
 }

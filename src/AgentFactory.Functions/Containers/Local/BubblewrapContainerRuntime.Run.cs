@@ -68,12 +68,40 @@ public sealed partial class BubblewrapContainerRuntime
                 }
             }
 
-            await container.Cgroup.KillAllAsync(cancellationToken);
-            return await run.Exited.Task.WaitAsync(cancellationToken);
+            return await KillRunAsync(container.Cgroup, run, cancellationToken);
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Kills a run and waits for its end. Killing the cgroup is not enough right after a start: the wrapper joins
+    /// the cgroup only when its first instruction runs, so the spawned process itself is killed too, until it is gone.
+    /// </summary>
+    private static async Task<ContainerStatus> KillRunAsync(ContainerCgroup cgroup, Run run, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await cgroup.KillAllAsync(cancellationToken);
+            try
+            {
+                run.Process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+
+            try
+            {
+                return await run.Exited.Task.WaitAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Something escaped this round (a fork between the read and the kill): kill again.
+            }
         }
     }
 

@@ -138,10 +138,13 @@ public sealed partial class BubblewrapContainerRuntime : IContainerRuntime, IAsy
             }
 
             // Also covers a cgroup left by a crash halfway through a create, which has no record.
-            await cgroup.KillAllAsync(cancellationToken);
             if (container?.Current is { } killed)
             {
-                await killed.Exited.Task.WaitAsync(cancellationToken);
+                await KillRunAsync(cgroup, killed, cancellationToken);
+            }
+            else
+            {
+                await cgroup.KillAllAsync(cancellationToken);
             }
 
             await cgroup.DeleteAsync(cancellationToken);
