@@ -81,10 +81,17 @@ internal static class SandboxJudge
         {
             TaskId = task.Id,
             Passed = failed.Count == 0,
-            Failure = failed.Count == 0 ? null : $"Task '{task.Id}' gave an unexpected result: {string.Join("; ", failed)}",
+            Failure = failed.Count == 0 ? null
+                : $"Task '{task.Id}' gave an unexpected result{ErrorOf(result)}: {string.Join("; ", failed)}",
             FailedAssertions = failed,
             DurationMs = duration,
             Result = JsonNode.Parse(result.GetRawText()),
         };
     }
+
+    // A contract result may carry an error of its own (an API call's "network" or "timeout"): say it first.
+    private static string ErrorOf(JsonElement result) =>
+        result.ValueKind == JsonValueKind.Object && result.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.String
+            ? $" (error: {error.GetString()})"
+            : "";
 }
