@@ -23,6 +23,13 @@ public sealed class ProvisioningOptions
     /// <summary>Host directories shown read-only in every agent container, e.g. the agent program's directory.</summary>
     public IList<ContainerMount> AgentMounts { get; } = [];
 
+    /// <summary>
+    /// The storage connection the agent program serves its queue with (<c>AGENT_STORAGE</c>, passed as a secret; the
+    /// container then gets network access). Locally the Azurite connection; on Azure a SAS-scoped or identity-based one.
+    /// When null the agent gets the names and endpoints only.
+    /// </summary>
+    public string? AgentStorageConnection { get; set; }
+
     /// <summary>The factory's queue for alerts, used unless an agent's configuration names a webhook.</summary>
     public string AlertQueueName { get; set; } = "agent-alerts";
 

@@ -81,6 +81,20 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
             platform.Add(new("AGENT_TABLE_ENDPOINT", storage.Tables.Uri.AbsoluteUri));
         }
 
+        // The names the agent program reads (docs/AGENT-RUNTIME.md "Environment").
+        platform.Add(new("AGENT_QUEUE", names.TaskQueue));
+        platform.Add(new("AGENT_STATE_DIR", ContainerSpec.WorkPath));
+        if (needsTable)
+        {
+            platform.Add(new("AGENT_MEMORY_TABLE", names.Table));
+        }
+
+        bool reachesStorage = settings.AgentStorageConnection is { Length: > 0 };
+        if (reachesStorage)
+        {
+            platform.Add(ContainerEnvironmentVariable.Secret("AGENT_STORAGE", settings.AgentStorageConnection!));
+        }
+
         var reserved = platform.Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         IReadOnlyList<EnvironmentVariable> own = configuration.Advanced?.Environment ?? [];
         if (own.FirstOrDefault(v => reserved.Contains(v.Name)) is { } clash)
@@ -98,7 +112,8 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
             Environment = [.. platform, .. own.Select(v => new ContainerEnvironmentVariable(v.Name, v.Value, v.Secret))],
             CpuCores = configuration.Resources.CpuCores,
             MemoryBytes = configuration.Resources.MemoryMb * 1024L * 1024,
-            NetworkAccess = template.Execution.NetworkAccess,
+            // A deployed agent serves its queue, so it must reach storage: network isolation is the sandbox's, not the service's.
+            NetworkAccess = template.Execution.NetworkAccess || reachesStorage,
             ReadOnlyMounts = [.. settings.AgentMounts],
             Labels = new Dictionary<string, string>(StringComparer.Ordinal)
             {
