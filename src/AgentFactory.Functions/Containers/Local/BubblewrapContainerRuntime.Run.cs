@@ -143,10 +143,12 @@ public sealed partial class BubblewrapContainerRuntime
         {
             State = ContainerState.Running, ExitCode = null, StartedAt = _time.GetUtcNow(), FinishedAt = null, RestartCount = restarts, Message = null,
         });
+        // Read before the monitor starts: a run that ends at once has its Process disposed by the monitor.
+        int pid = process.Id;
         Task output = LogPump.RunAsync(process.StandardOutput, ContainerLogStream.StandardOutput, log, _options.MaxLogLineChars);
         Task error = LogPump.RunAsync(process.StandardError, ContainerLogStream.StandardError, log, _options.MaxLogLineChars);
         run.Monitor = MonitorAsync(container, run, spec, output, error);
-        _logger.Started(container.Name, restarts, process.Id);
+        _logger.Started(container.Name, restarts, pid);
         return record.ToStatus();
     }
 
