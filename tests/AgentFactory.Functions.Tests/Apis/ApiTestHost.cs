@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AgentFactory.Functions.Apis;
+using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
 using AgentFactory.Testing;
 using Microsoft.AspNetCore.Authentication;
@@ -46,11 +47,23 @@ public sealed class ApiTestHost : IAsyncLifetime
             .AddPolicy("Ops", p => p.RequireRole("ops"));
         builder.Services.AddFactoryStorage(AzuriteConnection.ConnectionString, _prefix);
         builder.Services.AddFactoryDomain();
+        builder.Services.AddFactorySandbox(AzuriteConnection.ConnectionString,
+            runtime =>
+            {
+                runtime.StateDirectory = Path.Combine(Path.GetTempPath(), "agentfactory-api-" + _prefix);
+                runtime.CgroupParent = "agentfactory-test-" + _prefix;
+            },
+            sandbox =>
+            {
+                sandbox.WorkRoot = Path.Combine(Path.GetTempPath(), "agentfactory-api-work-" + _prefix);
+                sandbox.LogsContainer = "logs" + _prefix;
+            });
         _app = builder.Build();
         _app.UseAuthentication();
         _app.UseAuthorization();
         _app.MapTemplatesApi();
         _app.MapValidationApi();
+        _app.MapSandboxApi();
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address) };
@@ -60,7 +73,27 @@ public sealed class ApiTestHost : IAsyncLifetime
     {
         Client.Dispose();
         await _app!.Services.GetRequiredService<FactoryTables>().DeleteAsync();
+        await new Azure.Storage.Blobs.BlobServiceClient(AzuriteConnection.ConnectionString).GetBlobContainerClient("logs" + _prefix).DeleteIfExistsAsync();
+        IReadOnlyList<string> cgroupParents = [];
+        if (OperatingSystem.IsLinux() && _app.Services.GetService<AgentFactory.Functions.Containers.IContainerRuntime>() is
+            AgentFactory.Functions.Containers.Local.BubblewrapContainerRuntime { } runtime)
+        {
+            cgroupParents = [.. (await runtime.CgroupsAsync()).ParentDirectories];
+        }
+
         await _app.DisposeAsync();
+        foreach (string parent in cgroupParents)
+        {
+            await AgentFactory.Functions.Containers.Local.Cgroups.CgroupFile.RemoveDirectoryAsync(parent, CancellationToken.None);
+        }
+
+        foreach (string dir in new[] { "agentfactory-api-", "agentfactory-api-work-" }.Select(d => Path.Combine(Path.GetTempPath(), d + _prefix)))
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
     }
 }
 

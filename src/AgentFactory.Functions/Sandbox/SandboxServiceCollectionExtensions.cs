@@ -1,0 +1,35 @@
+using AgentFactory.Functions.Containers;
+using AgentFactory.Functions.Containers.Local;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AgentFactory.Functions.Sandbox;
+
+/// <summary>Registers the local container runtime and the sandbox on it.</summary>
+public static class SandboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// The bubblewrap runtime (Linux; refuses at first use, saying what is missing, when isolation is unavailable)
+    /// and the sandbox, with logs in the account of <paramref name="connectionString"/>.
+    /// </summary>
+    public static IServiceCollection AddFactorySandbox(this IServiceCollection services, string connectionString,
+        Action<BubblewrapContainerRuntimeOptions>? runtime = null, Action<SandboxOptions>? sandbox = null)
+    {
+        var runtimeOptions = new BubblewrapContainerRuntimeOptions();
+        runtime?.Invoke(runtimeOptions);
+        var sandboxOptions = new SandboxOptions();
+        sandbox?.Invoke(sandboxOptions);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IContainerRuntime>(sp => OperatingSystem.IsLinux()
+            ? new BubblewrapContainerRuntime(runtimeOptions, sp.GetService<Microsoft.Extensions.Logging.ILogger<BubblewrapContainerRuntime>>(),
+                sp.GetRequiredService<TimeProvider>())
+            : throw new PlatformNotSupportedException("The local container runtime needs Linux (bubblewrap and cgroups); on Azure use Container Instances."));
+
+        services.TryAddSingleton(sandboxOptions);
+        services.TryAddSingleton(_ => new SandboxLogStore(new BlobServiceClient(connectionString), sandboxOptions));
+        services.TryAddSingleton<SandboxEndpointProcess>();
+        services.TryAddSingleton<SandboxService>();
+        services.TryAddSingleton<SandboxSessions>();
+        return services;
+    }
+}
