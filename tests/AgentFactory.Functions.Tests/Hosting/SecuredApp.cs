@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+
+namespace AgentFactory.Functions.Tests.Hosting;
+
+/// <summary>The app with Entra ID tokens accepted from a test issuer whose RSA key is made here (no network).</summary>
+public sealed class SecuredApp : FactoryApp
+{
+    public const string Issuer = "https://login.example.test/entra-test/v2.0";
+    public const string Audience = "api://agent-factory-test";
+
+    public RSA SigningKey { get; } = RSA.Create(2048);
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("AgentFactory:Auth:Entra:Issuer", Issuer),
+        new("AgentFactory:Auth:Entra:Audience", Audience),
+        new("AgentFactory:Auth:Entra:SigningKeys:0", SigningKey.ExportSubjectPublicKeyInfoPem()),
+    ];
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            SigningKey.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
