@@ -11,7 +11,7 @@ string tablePrefix = builder.Configuration["AgentFactory:TablePrefix"] ?? "";
 
 builder.WebHost.UseFactoryUrls(builder.Configuration)
     .ConfigureKestrel(o => o.Limits.MaxRequestBodySize = FactoryHost.MaxRequestBodyBytes);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = FactoryProblemDetails.Customize);
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 // Binding failures throw, so that BadRequestExceptionHandler can say what was wrong instead of an empty 400.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -27,7 +27,7 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
 
         string? detail = context.Response.StatusCode switch
         {
-            StatusCodes.Status401Unauthorized => DescribeChallenge(context),
+            StatusCodes.Status401Unauthorized => await DescribeChallengeAsync(context),
             StatusCodes.Status403Forbidden => DescribeForbidden(context.User, authorizeResult.AuthorizationFailure),
             _ => null,
         };
@@ -41,10 +41,10 @@ internal sealed class ProblemAuthorizationResultHandler(IProblemDetailsService p
         }
     }
 
-    private static string DescribeChallenge(HttpContext context) =>
-        context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure is { } failure
-            ? EntraTokens.Describe(failure)
-            : MissingCallerMessage;
+    // The middleware keeps only successful results; asking again returns the handler's result for this request
+    // (handlers cache it), so the key is not looked up twice.
+    private static async Task<string> DescribeChallengeAsync(HttpContext context) =>
+        (await context.AuthenticateAsync()).Failure is { } failure ? EntraTokens.Describe(failure) : MissingCallerMessage;
 
     private static string DescribeForbidden(ClaimsPrincipal user, AuthorizationFailure? failure)
     {

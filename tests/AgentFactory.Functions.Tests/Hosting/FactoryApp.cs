@@ -59,10 +59,11 @@ public class FactoryApp : WebApplicationFactory<Program>, IAsyncLifetime
             services.AddSingleton(new DevelopmentKeyConsole(Console));
             services.AddSingleton<IStartupFilter, TestEndpoints>();
         });
-        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
+        // Debug and up, under the app's own filters (a category rule such as Hosting.Diagnostics=Warning still applies).
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(new CapturingLoggerProvider(Logs)));
     }
 
-    public Task InitializeAsync()
+    public virtual Task InitializeAsync()
     {
         StartServer();
         return Task.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AgentFactory.Functions.Hosting;
 
 namespace AgentFactory.Functions.Tests.Hosting;
 
@@ -8,6 +9,9 @@ public sealed class SecuredApp : FactoryApp
     public const string Issuer = "https://login.example.test/entra-test/v2.0";
     public const string Audience = "api://agent-factory-test";
 
+    /// <summary>A key given in configuration by its hash (role ops of the platform tenant).</summary>
+    public const string ConfiguredOpsKey = "configured-ops-key-for-the-hosting-tests-0123456789";
+
     public RSA SigningKey { get; } = RSA.Create(2048);
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
@@ -15,6 +19,10 @@ public sealed class SecuredApp : FactoryApp
         new("AgentFactory:Auth:Entra:Issuer", Issuer),
         new("AgentFactory:Auth:Entra:Audience", Audience),
         new("AgentFactory:Auth:Entra:SigningKeys:0", SigningKey.ExportSubjectPublicKeyInfoPem()),
+        new("AgentFactory:Auth:Keys:0:Hash", FunctionKeys.Hash(ConfiguredOpsKey).ToUpperInvariant()),
+        new("AgentFactory:Auth:Keys:0:Tenant", FactoryClaims.PlatformTenant),
+        new("AgentFactory:Auth:Keys:0:Role", FactoryRoles.Ops),
+        new("AgentFactory:Auth:Keys:0:Name", "operators"),
     ];
 
     protected override void Dispose(bool disposing)
