@@ -51,8 +51,10 @@ internal sealed class DevelopmentKey(ApiKeyStore keys, ApiKeyTable table, IOptio
     private void Print(string key)
     {
         string address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:7071";
+        console.Writer.WriteLine();
         console.Writer.WriteLine($"Development key (tenant '{Tenant}', role '{Role}'): {key}");
         console.Writer.WriteLine($"  curl -H \"{FunctionKeyAuthenticationHandler.HeaderName}: {key}\" {address.TrimEnd('/')}/api/whoami");
+        console.Writer.WriteLine();
         console.Writer.Flush();
     }
 }
