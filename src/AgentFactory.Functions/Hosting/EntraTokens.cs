@@ -16,7 +16,6 @@ internal static class EntraTokens
     public static void Configure(JwtBearerOptions jwt, EntraOptions entra)
     {
         jwt.MapInboundClaims = false;
-        jwt.RequireHttpsMetadata = false;
         jwt.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = entra.Issuer,

@@ -32,7 +32,7 @@ public sealed class FactoryAuthOptions
     {
         if (KeyCacheDuration < TimeSpan.Zero)
         {
-            return "KeyCacheDuration must not be negative.";
+            return "KeyCacheDuration: must not be negative.";
         }
 
         for (int i = 0; i < Keys.Count; i++)
@@ -63,7 +63,7 @@ public sealed class ConfiguredKey
     public string? Name { get; set; }
 
     internal string? Problem() =>
-        !FunctionKeys.IsHash(Hash) ? "Hash must be the SHA-256 of the key as 64 hex digits."
+        !FunctionKeys.IsHash(Hash) ? "Hash must be the SHA-256 of the key as 64 hex digits (printf %s KEY | sha256sum), never the key."
         : string.IsNullOrWhiteSpace(Tenant) ? "Tenant is required."
         : !FactoryRoles.IsKnown(Role) ? $"Role '{Role}' is not one of {string.Join(", ", FactoryRoles.All)}."
         : null;
@@ -89,7 +89,7 @@ public sealed class EntraOptions
         bool any = !string.IsNullOrEmpty(Issuer) || !string.IsNullOrEmpty(Audience) || SigningKeys.Count > 0;
         if (any && !IsConfigured)
         {
-            return "Entra needs Issuer, Audience and at least one of SigningKeys, or none of them.";
+            return "Entra: needs Issuer, Audience and at least one of SigningKeys, or none of them.";
         }
 
         for (int i = 0; i < SigningKeys.Count; i++)

@@ -21,10 +21,8 @@ public static class SecurityServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFactorySecurity(this IServiceCollection services, string connectionString, string tablePrefix = "")
     {
-        services.AddOptions<FactoryAuthOptions>().BindConfiguration(FactoryAuthOptions.Section)
-            .Validate(o => o.Problem() is null, "AgentFactory:Auth is invalid (each of Keys needs a SHA-256 Hash, a Tenant and a "
-                + "Role portal/automation/ops; Entra needs Issuer, Audience and readable SigningKeys, or none of them).")
-            .ValidateOnStart();
+        services.AddOptions<FactoryAuthOptions>().BindConfiguration(FactoryAuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FactoryAuthOptions>, FactoryAuthOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new ApiKeyTable(new TableServiceClient(connectionString), tablePrefix));
         services.AddSingleton<ApiKeyStore>();
@@ -52,6 +50,13 @@ public static class SecurityServiceCollectionExtensions
             .SetFallbackPolicy(factory);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return services;
+    }
+
+    /// <summary>Fails the start naming the setting that is wrong (e.g. "AgentFactory:Auth:Keys:0: Role 'admin' is not one of ...").</summary>
+    private sealed class FactoryAuthOptionsValidator : IValidateOptions<FactoryAuthOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, FactoryAuthOptions options) =>
+            options.Problem() is { } problem ? ValidateOptionsResult.Fail($"{FactoryAuthOptions.Section}:{problem}") : ValidateOptionsResult.Success;
     }
 
     private static AuthorizationPolicy Policy(IEnumerable<string> roles) => new AuthorizationPolicyBuilder()

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AgentFactory.Functions.Hosting;
@@ -6,6 +7,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AgentFactory.Functions.Tests.Hosting;
@@ -73,8 +75,38 @@ public sealed class HostingUnitTests
         Assert.Contains("Keys:0: Hash", Options(hash: "plain-key-not-a-hash").Problem(), StringComparison.Ordinal);
         Assert.Contains("Keys:0: Tenant", Options(tenant: " ").Problem(), StringComparison.Ordinal);
         Assert.Contains("Keys:0: Role 'admin'", Options(role: "admin").Problem(), StringComparison.Ordinal);
-        Assert.Contains("Entra needs Issuer, Audience", Options(issuer: null).Problem(), StringComparison.Ordinal);
+        Assert.Contains("Entra: needs Issuer, Audience", Options(issuer: null).Problem(), StringComparison.Ordinal);
         Assert.Contains("Entra:SigningKeys:0", Options(key: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").Problem(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddFactorySecurity_RoleNotKnownInConfiguredKey_OptionsFailNamingTheSetting()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(
+        [
+            new("AgentFactory:Auth:Keys:0:Hash", FunctionKeys.Hash("k")),
+            new("AgentFactory:Auth:Keys:0:Tenant", "contoso"),
+            new("AgentFactory:Auth:Keys:0:Role", "admin"),
+        ]).Build());
+        services.AddFactorySecurity("UseDevelopmentStorage=true");
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FactoryAuthOptions>>().Value);
+
+        Assert.Equal("AgentFactory:Auth:Keys:0: Role 'admin' is not one of portal, automation, ops.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("contoso", FactoryRoles.Portal, "contoso", true)]
+    [InlineData("contoso", FactoryRoles.Ops, "fabrikam", false)]
+    [InlineData(FactoryClaims.PlatformTenant, FactoryRoles.Ops, "fabrikam", true)]
+    [InlineData(FactoryClaims.PlatformTenant, FactoryRoles.Automation, "fabrikam", false)]
+    public void CanSeeTenant_OwnTenantOrPlatformOps(string tenant, string role, string other, bool expected)
+    {
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(FactoryClaims.Tenant, tenant), new Claim(ClaimTypes.Role, role)], "test"));
+
+        Assert.Equal(expected, user.CanSeeTenant(other));
     }
 
     [Fact]
