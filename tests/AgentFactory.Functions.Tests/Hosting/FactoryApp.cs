@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AgentFactory.Functions.Hosting;
+using AgentFactory.Functions.Storage;
 using AgentFactory.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -71,8 +72,11 @@ public class FactoryApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        await KeyTable.Table.DeleteAsync();
+        ApiKeyTable keys = KeyTable;
+        FactoryTables tables = Services.GetRequiredService<FactoryTables>();
         await base.DisposeAsync();
+        await keys.Table.DeleteAsync();
+        await tables.DeleteAsync();
     }
 
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
