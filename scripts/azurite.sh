@@ -99,9 +99,12 @@ start() {
     # the pid file holds Azurite's pid whether or not setsid had to fork.
     # No stdin, output to the log (fresh per attempt): `$(azurite.sh start)`
     # must not hang on an inherited stdout.
+    # --disableTelemetry: otherwise Azurite opens connections to the cloud metadata
+    # address (169.254.169.254), which keep it alive after SIGTERM (stop then
+    # needed the 10 s KILL fallback) and are traffic to a non-local address.
     setsid bash -c 'echo $$ >"$1/azurite.pid"; shift; exec "$@"' _ "$dir" \
       "$root/node_modules/.bin/azurite" --location "$dir/data" --silent \
-      --skipApiVersionCheck --loose \
+      --skipApiVersionCheck --loose --disableTelemetry \
       --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
       --blobPort "$p1" --queuePort "$p2" --tablePort "$p3" \
       </dev/null >"$dir/azurite.log" 2>&1 &

@@ -12,21 +12,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # --- machine prerequisites -------------------------------------------------
-# Debian packages the tests need that a fresh machine may lack. Runs
-# `apt-get update` once, and only if something is actually missing.
-# Add packages at the call in main() (e.g. `ensure_apt_packages bubblewrap`).
-ensure_apt_packages() {
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  local sudo=()
-  ((EUID == 0)) || sudo=(sudo -n)
-  echo "test.sh: installing Debian packages: ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-}
+# ensure_apt_packages: Debian packages the tests need (add them at the call in main()).
+# shellcheck source=lib.sh
+source "$root/scripts/lib.sh"
 
 # --- TRX summary -----------------------------------------------------------
 # Sums the <Counters .../> element over all TRX files under $1 into

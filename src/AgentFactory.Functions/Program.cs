@@ -1,9 +1,34 @@
+using System.Text.Json.Serialization;
+using AgentFactory.Functions.Hosting;
 using AgentFactory.Functions.Storage;
 
-// The app's entry point; the HTTP API and the orchestration are wired in by the orchestration/API issue.
+// The app: the factory's HTTP API behind function keys or Entra ID tokens, its state in Table storage and the durable
+// engine over Azure Storage. Runs alone (scripts/run.sh) or as an Azure Functions custom handler.
 var builder = WebApplication.CreateBuilder(args);
-string storage = builder.Configuration["AGENTFACTORY_STORAGE"] ?? builder.Configuration["AzureWebJobsStorage"] ?? "UseDevelopmentStorage=true";
-builder.Services.AddFactoryStorage(storage, builder.Configuration["AgentFactory:TablePrefix"] ?? "");
+string storage = builder.Configuration["AGENTFACTORY_STORAGE"] is { Length: > 0 } s ? s
+    : builder.Configuration["AzureWebJobsStorage"] is { Length: > 0 } w ? w : "UseDevelopmentStorage=true";
+string tablePrefix = builder.Configuration["AgentFactory:TablePrefix"] ?? "";
+
+builder.WebHost.UseFactoryUrls(builder.Configuration)
+    .ConfigureKestrel(o => o.Limits.MaxRequestBodySize = FactoryHost.MaxRequestBodyBytes);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = FactoryProblemDetails.Customize);
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+// Binding failures throw, so that BadRequestExceptionHandler can say what was wrong instead of an empty 400.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddOpenApi();
+builder.Services.AddFactoryStorage(storage, tablePrefix);
+builder.Services.AddFactorySecurity(storage, tablePrefix);
+builder.Services.AddAgentFactoryOrchestrations(builder.Configuration, storage);
+
 var app = builder.Build();
-app.MapGet("/api/health", () => TypedResults.Ok(new { status = "healthy" }));
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi("/api/openapi/{documentName}.json");
+app.MapFactoryApis();
 await app.RunAsync();
+
+/// <summary>The entry point, public for the functional tests (WebApplicationFactory).</summary>
+public partial class Program;
