@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using AgentFactory.Functions.Apis;
 using AgentFactory.Functions.Hosting;
+using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
 
 // The app: the factory's HTTP API behind function keys or Entra ID tokens, its state in Table storage and the durable
@@ -19,6 +21,8 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 builder.Services.AddOpenApi();
 builder.Services.AddFactoryStorage(storage, tablePrefix);
 builder.Services.AddFactorySecurity(storage, tablePrefix);
+builder.Services.AddFactoryDomain(o => builder.Configuration.GetSection("AgentFactory:Domain").Bind(o));
+builder.Services.AddFactorySandbox(storage);
 builder.Services.AddAgentFactoryOrchestrations(builder.Configuration, storage);
 
 var app = builder.Build();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using AgentFactory.Core;
+using AgentFactory.Functions.Hosting;
 
 namespace AgentFactory.Functions.Apis;
 
@@ -13,7 +14,7 @@ internal static class FactoryHttp
     public const int MaxBodyBytes = 1024 * 1024;
 
     public static string TenantOf(ClaimsPrincipal user) =>
-        user.FindFirst("tenant")?.Value is { Length: > 0 } tenant ? tenant : throw new InvalidOperationException("An authenticated caller has no tenant claim.");
+        user.FindFirst(FactoryClaims.Tenant)?.Value is { Length: > 0 } tenant ? tenant : throw new InvalidOperationException("An authenticated caller has no tenant claim.");
 
     /// <summary>Domain objects leave in the domain's JSON shape (camelCase, enums as strings).</summary>
     public static IResult Json(object value, int statusCode = StatusCodes.Status200OK) =>

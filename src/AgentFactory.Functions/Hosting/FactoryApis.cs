@@ -1,3 +1,5 @@
+using AgentFactory.Functions.Apis;
+
 namespace AgentFactory.Functions.Hosting;
 
 /// <summary>
@@ -11,6 +13,9 @@ public static class FactoryApis
     {
         app.MapGet("/api/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
         app.MapWhoAmIApi();
+        app.MapTemplatesApi();
+        app.MapValidationApi();
+        app.MapSandboxApi();
         // The Durable-Functions-compatible management API joins here: app.MapDurableTaskApi();
         return app;
     }
