@@ -16,7 +16,8 @@ namespace AgentFactory.Functions.Apis;
 /// <see cref="MaxBackendPages"/> backend pages, so a tenant with few instances among many may get fewer than
 /// <c>top</c> instances (even none) together with a token; Durable Functions' clients are told to expect that.
 /// </remarks>
-internal sealed class DurableTaskApiPaging(DurableTaskClient client, IDataProtector protector)
+internal sealed class DurableTaskApiPaging(DurableTaskClient client, IDataProtector protector,
+    int maxBackendPages = DurableTaskApiPaging.MaxBackendPages, int minFilteredPageSize = DurableTaskApiPaging.MinFilteredPageSize)
 {
     public const string Purpose = "AgentFactory.DurableTaskApi.ContinuationToken.v1";
 
@@ -32,11 +33,11 @@ internal sealed class DurableTaskApiPaging(DurableTaskClient client, IDataProtec
         OrchestrationQuery filter, int top, string? token, DurableTaskApiCaller caller, CancellationToken cancellationToken)
     {
         Cursor cursor = Unprotect(token, caller);
-        int pageSize = caller.SeesAllTenants ? top : Math.Min(OrchestrationQuery.MaxPageSize, Math.Max(top, MinFilteredPageSize));
+        int pageSize = caller.SeesAllTenants ? top : Math.Min(OrchestrationQuery.MaxPageSize, Math.Max(top, minFilteredPageSize));
         var found = new List<OrchestrationMetadata>();
         for (int pages = 0; ; pages++)
         {
-            if (pages == MaxBackendPages)
+            if (pages == maxBackendPages)
             {
                 return (await WithPayloadsAsync(found, filter, caller, cancellationToken), Protect(cursor));
             }
