@@ -27,6 +27,8 @@ public sealed class DurableApiHost : IAsyncLifetime
 
     public DurableTaskClient Durable => App.Services.GetRequiredService<DurableTaskClient>();
 
+    public IServiceProvider Services => App.Services;
+
     private WebApplication App => _app ?? throw new InvalidOperationException("The host has not started.");
 
     public async Task InitializeAsync()
