@@ -14,6 +14,12 @@ public static partial class DurableTaskApi
             return DurableTaskApiProblems.InvalidParameter("body", input.Error!);
         }
 
+        if (instanceId is not null && !IsValidInstanceId(instanceId))
+        {
+            return DurableTaskApiProblems.InvalidParameter(nameof(instanceId),
+                $"Instance id '{instanceId}' is invalid: use 1 to 256 characters without '/', '\\', '#', '?' or control characters.");
+        }
+
         // Ids are one namespace for all tenants: an id held by another tenant's instance is refused even when that
         // instance has finished, which would otherwise be replaced (and lost to its owner).
         if (instanceId is not null && await client.GetInstanceAsync(instanceId, cancellationToken: cancellationToken) is { } existing

@@ -41,7 +41,7 @@ public static partial class DurableTaskApi
         api.MapPost("/instances/{instanceId}/suspend", SuspendAsync).WithName("DurableTask.Suspend");
         api.MapPost("/instances/{instanceId}/resume", ResumeAsync).WithName("DurableTask.Resume");
         api.MapPost("/instances/{instanceId}/restart", RestartAsync).WithName("DurableTask.Restart");
-        api.MapPost("/instances/{instanceId}/rewind", (string instanceId) => DurableTaskApiProblems.RewindNotSupported()).WithName("DurableTask.Rewind");
+        api.MapPost("/instances/{instanceId}/rewind", DurableTaskApiProblems.RewindNotSupported).WithName("DurableTask.Rewind");
         return app;
     }
 
@@ -55,7 +55,19 @@ public static partial class DurableTaskApi
     private static async Task<OrchestrationMetadata?> FindAsync(DurableTaskClient client, string instanceId, DurableTaskApiCaller caller,
         bool payloads, CancellationToken cancellationToken)
     {
+        if (!IsValidInstanceId(instanceId))
+        {
+            return null;
+        }
+
         OrchestrationMetadata? instance = await client.GetInstanceAsync(instanceId, payloads, cancellationToken);
         return instance is not null && caller.CanSee(instance) ? instance : null;
     }
+
+    /// <summary>
+    /// The engine's rule for instance ids (it refuses others at start). Checked before a lookup, because a storage
+    /// backend answers a key with such characters with an error, and no instance can have such an id anyway.
+    /// </summary>
+    private static bool IsValidInstanceId(string instanceId) =>
+        instanceId.Length is > 0 and <= 256 && !instanceId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 }

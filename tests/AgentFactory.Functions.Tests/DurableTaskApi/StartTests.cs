@@ -117,12 +117,15 @@ public class StartTests(DurableApiHost host) : IClassFixture<DurableApiHost>
         Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _));
     }
 
-    [Fact(Timeout = 30_000)]
-    public async Task Start_InvalidInstanceId_Returns400NamingInstanceId()
+    public static TheoryData<string> InvalidIds => ["a%5Cb", "a%23b", "a%01b", new string('x', 257)];
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(InvalidIds))]
+    public async Task Start_InvalidInstanceId_Returns400NamingInstanceId(string escapedId)
     {
         using HttpClient http = host.NewTenant(out _);
 
-        using HttpResponseMessage response = await Post(http, TestOrchestrations.Echo, new string('x', 300), "null");
+        using HttpResponseMessage response = await Post(http, TestOrchestrations.Echo, escapedId, "null");
 
         JsonElement problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("instanceId", out _));

@@ -127,6 +127,19 @@ public class StatusTests(DurableApiHost host) : IClassFixture<DurableApiHost>
         await StartTests.AssertProblemAsync(response, HttpStatusCode.NotFound);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("a%5Cb")]
+    [InlineData("a%23b")]
+    [InlineData("a%3Fb")]
+    public async Task Get_IdNoInstanceCanHave_Returns404WithoutAskingTheBackend(string escapedId)
+    {
+        using HttpClient http = host.NewTenant(out _);
+
+        using HttpResponseMessage response = await http.GetAsync($"{DurableApiHost.Base}/instances/{escapedId}");
+
+        await StartTests.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Get_ShowHistory_GivesDurableFunctionsEventShapesWithoutResults()
     {
