@@ -56,7 +56,11 @@ public static partial class DurableTaskApi
             query.Fail("createdTimeTo", "'createdTimeTo' must not be earlier than 'createdTimeFrom'.");
         }
 
-        to ??= from is null || from <= defaultCreatedTo ? defaultCreatedTo : from;
+        if (to is null && defaultCreatedTo is { } fallback)
+        {
+            // A default bound never contradicts the caller's: from a later time it matches nothing rather than failing.
+            to = from > fallback ? from : fallback;
+        }
 
         return query.HasErrors ? null : new OrchestrationQuery
         {

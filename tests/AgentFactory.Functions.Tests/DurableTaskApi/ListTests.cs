@@ -82,12 +82,16 @@ public class ListTests(DurableApiHost host) : IClassFixture<DurableApiHost>
         DateTime secondCreated = (await host.Durable.GetInstanceAsync(second))!.CreatedAt;
         Assert.True(firstCreated < secondCreated);
 
+        string[] fromFirst = await IdsAsync(http, $"?createdTimeFrom={Iso(firstCreated)}");
         string[] fromSecond = await IdsAsync(http, $"?createdTimeFrom={Iso(secondCreated)}");
         string[] toFirst = await IdsAsync(http, $"?createdTimeTo={Iso(firstCreated)}");
+        string[] toSecond = await IdsAsync(http, $"?createdTimeTo={Iso(secondCreated)}");
         string[] exactlyFirst = await IdsAsync(http, $"?createdTimeFrom={Iso(firstCreated)}&createdTimeTo={Iso(firstCreated)}");
 
+        Assert.Equal([first, second], fromFirst);
         Assert.Equal([second], fromSecond);
         Assert.Equal([first], toFirst);
+        Assert.Equal([first, second], toSecond);
         Assert.Equal([first], exactlyFirst);
     }
 

@@ -80,6 +80,19 @@ public class PurgeTests(DurableApiHost host) : IClassFixture<DurableApiHost>
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task PurgeByFilter_FromTheFuture_Returns404()
+    {
+        using HttpClient tenant = host.NewTenant(out _);
+        using HttpClient ops = host.PlatformOps();
+
+        using HttpResponseMessage ofTenant = await tenant.DeleteAsync($"{DurableApiHost.Base}/instances?createdTimeFrom=2100-01-01T00:00:00Z");
+        using HttpResponseMessage ofOps = await ops.DeleteAsync($"{DurableApiHost.Base}/instances?createdTimeFrom=2100-01-01T00:00:00Z");
+
+        await StartTests.AssertProblemAsync(ofTenant, HttpStatusCode.NotFound);
+        await StartTests.AssertProblemAsync(ofOps, HttpStatusCode.NotFound);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task PurgeByFilter_WithoutCreatedTimeFrom_Returns400NamingIt()
     {
         using HttpClient http = host.NewTenant(out _);
