@@ -144,6 +144,26 @@ public class SecurityTests(DurableApiHost host) : IClassFixture<DurableApiHost>
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task SubOrchestration_BelongsToItsParentsTenant()
+    {
+        using HttpClient owner = host.NewTenant(out _);
+        using HttpClient other = host.NewTenant(out _);
+        string parent = (await DurableApiHost.StartAsync(owner, TestOrchestrations.Parent, new { n = 3 })).Id;
+        await host.CompletedAsync(parent);
+
+        using HttpResponseMessage mine = await owner.GetAsync($"{DurableApiHost.Base}/instances/{parent}-child");
+        using HttpResponseMessage theirs = await other.GetAsync($"{DurableApiHost.Base}/instances/{parent}-child");
+        using HttpResponseMessage history = await owner.GetAsync($"{DurableApiHost.Base}/instances/{parent}?showHistory=true&showHistoryOutput=true");
+
+        Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+        JsonElement completed = (await DurableApiHost.JsonAsync(history)).GetProperty("historyEvents").EnumerateArray()
+            .Single(e => e.GetProperty("EventType").GetString() == "SubOrchestrationInstanceCompleted");
+        Assert.Equal(TestOrchestrations.Echo, completed.GetProperty("FunctionName").GetString());
+        Assert.Equal(3, completed.GetProperty("Result").GetProperty("n").GetInt32());
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task PurgeByFilter_OfATenant_LeavesOtherTenantsInstances()
     {
         using HttpClient a = host.NewTenant(out _);

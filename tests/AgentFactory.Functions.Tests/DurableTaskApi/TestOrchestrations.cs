@@ -18,6 +18,9 @@ internal static class TestOrchestrations
     /// <summary>Returns its input.</summary>
     public const string Echo = "Echo";
 
+    /// <summary>Runs <see cref="Echo"/> as a sub-orchestration with id "{own id}-child" and returns its output.</summary>
+    public const string Parent = "Parent";
+
     public static void Register(DurableTaskRegistry registry) => registry
         .AddOrchestratorFunc<string>(Approval, async ctx =>
         {
@@ -38,7 +41,9 @@ internal static class TestOrchestrations
         .AddActivityFunc<string, string>("SayHello", (_, city) => $"Hello {city}!")
         .AddOrchestratorFunc<string>(Failing, ctx => ctx.CallActivityAsync<string>("Explode", "now"))
         .AddActivityFunc<string, string>("Explode", Explode)
-        .AddOrchestratorFunc<JsonElement?, JsonElement?>(Echo, (_, input) => Task.FromResult(input));
+        .AddOrchestratorFunc<JsonElement?, JsonElement?>(Echo, (_, input) => Task.FromResult(input))
+        .AddOrchestratorFunc<JsonElement?, JsonElement?>(Parent, (ctx, input) =>
+            ctx.CallSubOrchestratorAsync<JsonElement?>(Echo, input, ctx.InstanceId + "-child"));
 
     private static string Explode(TaskActivityContext context, string input) => throw new InvalidOperationException("boom");
 }
