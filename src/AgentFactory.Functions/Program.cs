@@ -23,6 +23,7 @@ builder.Services.AddFactoryStorage(storage, tablePrefix);
 builder.Services.AddFactorySecurity(storage, tablePrefix);
 builder.Services.AddFactoryDomain(o => builder.Configuration.GetSection("AgentFactory:Domain").Bind(o));
 builder.Services.AddFactorySandbox(storage);
+builder.Services.AddDurableTaskApi();
 builder.Services.AddAgentFactoryOrchestrations(builder.Configuration, storage);
 
 var app = builder.Build();

@@ -16,7 +16,7 @@ public static class FactoryApis
         app.MapTemplatesApi();
         app.MapValidationApi();
         app.MapSandboxApi();
-        // The Durable-Functions-compatible management API joins here: app.MapDurableTaskApi();
+        app.MapDurableTaskApi();
         return app;
     }
 }
