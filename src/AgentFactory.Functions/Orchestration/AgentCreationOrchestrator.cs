@@ -175,14 +175,18 @@ internal sealed partial class AgentCreationRun
             data is null ? null : JsonSerializer.Serialize(data, DataConverter.DefaultOptions))], finished);
     }
 
+    /// <summary>
+    /// Writes the events and the row, then publishes the status: a client that sees a state in the status finds the
+    /// row and the event log already saying so.
+    /// </summary>
     private async Task RecordProgressAsync(IReadOnlyList<ProgressEvent> events, bool finished = false)
     {
-        Publish();
         DeploymentUpdate update = Update(finished);
         await _context.CallActivityAsync<bool>(AgentCreationActivities.RecordProgress,
             new ProgressRecord(Ticket(events[^1].Sequence), _context.CurrentUtcDateTime, events, update), _retry);
         _configurationRecorded = true;
         _costRecorded = true;
+        Publish();
     }
 
     private ProgressTicket Ticket(long sequence) =>

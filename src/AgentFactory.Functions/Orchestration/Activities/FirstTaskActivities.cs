@@ -104,7 +104,9 @@ public sealed class CheckFirstTaskActivity(AgentWorkLoader loader, ProvisioningS
             return new Published<FirstTaskSummary>(summary, DeploymentEventTypes.FirstTaskChecked, $"No result for the first task yet (look {input.Attempt}).");
         }
 
-        double duration = row.GetDouble("DurationMs") ?? 0;
+        // The agent writes a whole number of milliseconds (Int64); read any number.
+        double duration = row.TryGetValue("DurationMs", out object? ms) && ms is IConvertible number
+            ? number.ToDouble(System.Globalization.CultureInfo.InvariantCulture) : 0;
         if (row.GetBoolean("Ok") != true)
         {
             string error = row.GetString("Error") ?? "the agent reported no error";
