@@ -65,6 +65,24 @@ internal static class Surfaces
         return text.ToString();
     }
 
+    /// <summary>Rows in <paramref name="partition"/> of <paramref name="table"/> (0 when the table does not exist).</summary>
+    public static async Task<int> CountAsync(TableClient table, string partition)
+    {
+        int count = 0;
+        try
+        {
+            await foreach (TableEntity row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition))
+            {
+                count++;
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+
+        return count;
+    }
+
     /// <summary>The deployment's whole event log.</summary>
     public static async Task<IReadOnlyList<DeploymentEvent>> EventsAsync(FactoryHost host, string tenantId, string deploymentId)
     {
