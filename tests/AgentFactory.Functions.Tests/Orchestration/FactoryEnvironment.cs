@@ -52,6 +52,9 @@ public sealed class FactoryEnvironment : IAsyncLifetime
 
     public MonitoringTable Monitoring => new(Tables, Prefix);
 
+    /// <summary>The runtime the hosts ran containers on (set by <see cref="FactoryHost"/>), so that a failed test leaves none running.</summary>
+    public IContainerRuntime? Runtime { get; set; }
+
     public static string NewTenant() => "tenant-" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>An agent name no other test uses (the agent program's results and heartbeat tables are shared by every agent of the account).</summary>
@@ -93,8 +96,37 @@ public sealed class FactoryEnvironment : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// Deletes the container of every agent name and the sandbox of every deployment the tests made (a passing test has
+    /// removed them already; a failing one may not have), so the runtime's cgroups can go too.
+    /// </summary>
+    private async Task RemoveContainersAsync()
+    {
+        if (Runtime is not { } runtime)
+        {
+            return;
+        }
+
+        try
+        {
+            await foreach (TableEntity row in FactoryTables.Deployments.QueryAsync<TableEntity>("RowKey ge 'd:' and RowKey lt 'd;'"))
+            {
+                await runtime.DeleteAsync(AgentFactory.Functions.Sandbox.SandboxService.ContainerName(row.GetString("DeploymentId")!));
+                if (row.GetString("AgentName") is { Length: > 0 } agent)
+                {
+                    await runtime.DeleteAsync(AgentResourceNames.For(row.PartitionKey, agent).Container);
+                }
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No deployment was ever made.
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        await RemoveContainersAsync();
         await FactoryTables.DeleteAsync();
         foreach (string table in new[] { "DeploymentEvents", "DeploymentSecrets", "AgentHealth" })
         {

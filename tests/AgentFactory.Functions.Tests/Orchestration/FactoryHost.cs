@@ -54,6 +54,7 @@ public sealed class FactoryHost : IAsyncDisposable
         string? taskHub = null, Action<AgentCreationOptions>? creation = null)
     {
         string agentRuntime = Path.Combine(AppContext.BaseDirectory, "agent-runtime");
+        environment.Runtime = runtime;
         IHost host = new HostBuilder()
             .ConfigureLogging(l => l.AddProvider(environment.Logs).SetMinimumLevel(LogLevel.Debug))
             .ConfigureServices(s =>
