@@ -157,13 +157,13 @@ internal sealed partial class AgentCreationRun
                     ticket => new ProvisionStepInput(Work(ticket), kind));
                 _cleanedUp.AddRange(removed.Resources.Where(r => r.Change == "deleted"));
                 _resources.RemoveAll(r => r.Step == removed.Step);
+                _applied.Remove(kind);
             }
             catch (TaskFailedException failure)
             {
+                // Still counted as applied: a later cancel (after going back or resetting) tries to remove it again.
                 _notCleanedUp.Add($"{AgentWorkLoader.Camel(kind.ToString())}: {failure.FailureDetails.ErrorMessage}");
             }
-
-            _applied.Remove(kind);
         }
 
         _compensating = wasCompensating;

@@ -180,29 +180,34 @@ public class AgentCreationService(
             return new SubmitResult(SubmitOutcome.Conflict, $"The deployment has finished ({how}) and takes no more input.", name);
         }
 
-        if (status is null)
+        // Cancel is taken whatever the step; every other command only by a step that waits for it.
+        if (name != WizardEvents.Cancel)
         {
-            return new SubmitResult(SubmitOutcome.Conflict, "The deployment is starting; try again in a moment.", name);
+            if (status is null)
+            {
+                return new SubmitResult(SubmitOutcome.Conflict, "The deployment is starting; try again in a moment.", name);
+            }
+
+            if (status.State != CreationStates.WaitingForInput || !status.WaitingFor.Contains(name))
+            {
+                string detail = status.State == CreationStates.WaitingForInput ? $"it waits for {string.Join(", ", status.WaitingFor)}"
+                    : "it is working; wait until it asks for input";
+                return new SubmitResult(SubmitOutcome.Conflict,
+                    $"The deployment is at step {status.Step.Number} ({status.Step.Name}), which does not accept {name}: {detail}.", name, status.Step.Number);
+            }
         }
 
-        bool takes = name == WizardEvents.Cancel || (status.State == CreationStates.WaitingForInput && status.WaitingFor.Contains(name));
-        if (!takes)
-        {
-            string detail = status.State == CreationStates.WaitingForInput ? $"it waits for {string.Join(", ", status.WaitingFor)}"
-                : "it is working; wait until it asks for input";
-            return new SubmitResult(SubmitOutcome.Conflict,
-                $"The deployment is at step {status.Step.Number} ({status.Step.Name}), which does not accept {name}: {detail}.", name, status.Step.Number);
-        }
-
+        int? step = status?.Step.Number;
         (WizardInput? input, string? problem) = await PayloadAsync(record.DeploymentId, name, payload, cancellationToken).ConfigureAwait(false);
         if (input is null)
         {
-            return new SubmitResult(SubmitOutcome.Invalid, problem, name, status.Step.Number);
+            return new SubmitResult(SubmitOutcome.Invalid, problem, name, step);
         }
 
         try
         {
-            await client.RaiseEventAsync(instanceId, name, input with { AtStep = name == WizardEvents.Cancel ? null : status.Step.Number }, cancellationToken)
+            // Cancel holds whatever the step; every other command is for the step the person saw.
+            await client.RaiseEventAsync(instanceId, name, input with { AtStep = name == WizardEvents.Cancel ? null : step }, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (OrchestrationStateException)
@@ -210,8 +215,8 @@ public class AgentCreationService(
             return new SubmitResult(SubmitOutcome.Conflict, "The deployment has finished and takes no more input.", name);
         }
 
-        logger.InputAccepted(record.DeploymentId, name, status.Step.Number);
-        return new SubmitResult(SubmitOutcome.Accepted, null, name, status.Step.Number);
+        logger.InputAccepted(record.DeploymentId, name, step ?? 0);
+        return new SubmitResult(SubmitOutcome.Accepted, null, name, step);
     }
 
     /// <summary>The deployment's event log after sequence <paramref name="after"/> (the <c>?after=N</c> cursor); null when not found.</summary>

@@ -32,7 +32,12 @@ public sealed class AgentCreationControlTests(SandboxFixture sandbox, FactoryEnv
         await host.SubmitAcceptedAsync(tenant, id, WizardEvents.TemplateChosen, FactoryHost.Payload(new { templateId = "tmpl-blank" }));
         await host.WaitForInputAsync(tenant, id, WizardStep.Configure, c => c.TemplateId == "tmpl-blank");
         await host.SubmitAcceptedAsync(tenant, id, WizardEvents.ConfigurationSubmitted, FactoryHost.Json(blank));
-        await host.WaitForInputAsync(tenant, id, WizardStep.Provision);
+        string firstRun = (await host.WaitForInputAsync(tenant, id, WizardStep.Provision)).Creation!.Sandbox!.TestId;
+
+        // The sandbox can be run again before approving.
+        await host.SubmitAcceptedAsync(tenant, id, WizardEvents.SandboxRequested);
+        await host.WaitForInputAsync(tenant, id, WizardStep.Provision, c => c.Sandbox!.TestId != firstRun);
+        Assert.Equal(2, (await new SandboxTestTable(env.FactoryTables).ListAsync(id)).Count);
 
         // Back from approval: configure again (the same configuration passes again).
         await host.SubmitAcceptedAsync(tenant, id, WizardEvents.Back);
@@ -74,7 +79,7 @@ public sealed class AgentCreationControlTests(SandboxFixture sandbox, FactoryEnv
         IReadOnlyList<DeploymentEvent> events = await Surfaces.EventsAsync(host, tenant, id);
         Surfaces.AssertComplete(events);
         Surfaces.AssertInOrder(events, DeploymentEventTypes.WentBack, DeploymentEventTypes.TemplateChosen, DeploymentEventTypes.SandboxResult,
-            DeploymentEventTypes.WentBack, DeploymentEventTypes.ConfigurationValid, DeploymentEventTypes.ResourceProvisioned, DeploymentEventTypes.ResourceDeprovisioned,
+            DeploymentEventTypes.SandboxResult, DeploymentEventTypes.WentBack, DeploymentEventTypes.ConfigurationValid, DeploymentEventTypes.ResourceProvisioned, DeploymentEventTypes.ResourceDeprovisioned,
             DeploymentEventTypes.WentBack, DeploymentEventTypes.ResourceProvisioned, DeploymentEventTypes.ResourceDeprovisioned, DeploymentEventTypes.Released,
             DeploymentEventTypes.Reset, DeploymentEventTypes.Cancelled, DeploymentEventTypes.Compensated);
     }
@@ -121,6 +126,32 @@ public sealed class AgentCreationControlTests(SandboxFixture sandbox, FactoryEnv
         SubmitResult late = await host.Service.SubmitAsync(tenant, id, WizardEvents.DeploymentConfirmed);
         Assert.Equal(SubmitOutcome.Conflict, late.Outcome);
         Assert.Contains("has finished", late.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Automation_CancelledWhileItWorks_StopsAfterTheRunningActivityAndCleansUp()
+    {
+        await using FactoryHost host = await FactoryHost.StartAsync(env, sandbox.Runtime);
+        string tenant = FactoryEnvironment.NewTenant();
+        string name = FactoryEnvironment.NewAgentName("stop");
+        string id = (await host.Service.CreateAsync(tenant, new CreateAgentRequest(
+            Configuration: FactoryHost.Json(FactoryHost.Configuration("tmpl-orchestration", name, "s3cret")), Automation: true))).DeploymentId!;
+        // Cancel is taken while the deployment works (here: from its start, whatever it is doing).
+        await host.WaitForAsync(tenant, id, v => v.Creation is { Step.Number: >= 3 }, "the sandbox step");
+        SubmitResult cancel = await host.Service.SubmitAsync(tenant, id, WizardEvents.Cancel, FactoryHost.Payload(new { reason = "wrong agent" }));
+        Assert.Equal(SubmitOutcome.Accepted, cancel.Outcome);
+        Assert.Equal(SubmitOutcome.Conflict, (await host.Service.SubmitAsync(tenant, id, WizardEvents.Back)).Outcome);
+
+        DeploymentView done = await host.WaitForEndAsync(tenant, id);
+
+        Assert.True(done.Creation!.State == CreationStates.Cancelled, $"{done.Creation.State}: {done.Creation.Message}");
+        Assert.Contains("wrong agent", done.Creation.Message, StringComparison.Ordinal);
+        Assert.Null(done.Creation.FirstTask);
+        ExistingResources after = await env.ListAsync(tenant, name, sandbox.Runtime);
+        Assert.True(after.Nothing, after.ToString());
+        Assert.Null(await sandbox.Runtime.GetAsync(AgentFactory.Functions.Sandbox.SandboxService.ContainerName(id)));
+        Assert.Null(await new AgentNameTable(env.FactoryTables).GetAsync(tenant, name));
+        Surfaces.AssertComplete(await Surfaces.EventsAsync(host, tenant, id));
     }
 
     [Fact(Timeout = 300_000)]
