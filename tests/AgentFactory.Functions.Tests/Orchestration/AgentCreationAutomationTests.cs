@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using AgentFactory.Core.Configuration;
+using AgentFactory.Durable;
+using AgentFactory.Functions.Orchestration;
+using AgentFactory.Functions.Storage;
+using AgentFactory.Functions.Tests.Containers;
+using Xunit.Abstractions;
+
+namespace AgentFactory.Functions.Tests.Orchestration;
+
+/// <summary>Automation mode: the full configuration at start, pre-approved, straight through (real runtime, sandbox, provisioner).</summary>
+[Collection(SandboxCollection.Name)]
+[SupportedOSPlatform("linux")]
+public sealed class AgentCreationAutomationTests(SandboxFixture sandbox, FactoryEnvironment env, ITestOutputHelper output) : IClassFixture<FactoryEnvironment>
+{
+    [Theory(Timeout = 300_000)]
+    [InlineData("tmpl-memory")]
+    [InlineData("tmpl-orchestration")]
+    [InlineData("tmpl-api")]
+    [InlineData("tmpl-data")]
+    [InlineData("tmpl-monitoring")]
+    [InlineData("tmpl-blank")]
+    public async Task CreateAsync_Automation_RunsStraightThroughToAHealthyAgentWhoseFirstTaskSucceeded(string templateId)
+    {
+        await using FactoryHost host = await FactoryHost.StartAsync(env, sandbox.Runtime);
+        string tenant = FactoryEnvironment.NewTenant();
+        string secret = "planted-" + Guid.NewGuid().ToString("N");
+        AgentConfiguration configuration = FactoryHost.Configuration(templateId, FactoryEnvironment.NewAgentName(templateId[5..]), secret);
+
+        var stopwatch = Stopwatch.StartNew();
+        CreateAgentResult created = await host.Service.CreateAsync(tenant,
+            new CreateAgentRequest(Configuration: FactoryHost.Json(configuration), Automation: true, IdempotencyKey: "auto-" + templateId));
+        DeploymentView done = await host.WaitForEndAsync(tenant, created.DeploymentId!);
+        stopwatch.Stop();
+        AgentCreationStatus status = done.Creation!;
+        output.WriteLine($"{templateId}: CreateAsync to Completed in {stopwatch.Elapsed.TotalSeconds:0.00} s "
+            + $"(sandbox {status.Sandbox?.DurationMs / 1000:0.00} s, first task {status.FirstTask?.TemplateTaskId} {status.FirstTask?.DurationMs:0} ms)");
+
+        try
+        {
+            Assert.True(status.State == CreationStates.Completed, $"{status.State}: {status.Error} {status.Message}");
+            Assert.Equal((OrchestrationRuntimeStatus.Completed, DeploymentStatus.Succeeded), (done.RuntimeStatus!.Value, done.Status));
+            Assert.True(status.Automation);
+            Assert.True(status.Sandbox!.Passed);
+            Assert.True(status.FirstTask is { Done: true, Succeeded: true }, status.FirstTask?.Failure);
+            Assert.Equal(7 - (templateId == "tmpl-memory" ? 0 : 1), status.Resources.Count);
+
+            // Automation never waited for anyone.
+            IReadOnlyList<DeploymentEvent> events = await Surfaces.EventsAsync(host, tenant, created.DeploymentId!);
+            Surfaces.AssertComplete(events);
+            Assert.DoesNotContain(events, e => e.Type == DeploymentEventTypes.WaitingForInput);
+            Assert.Equal(DeploymentEventTypes.Completed, events[^1].Type);
+            await Surfaces.AssertNowhereAsync(host, tenant, created.DeploymentId!, secret);
+        }
+        finally
+        {
+            await host.RemoveAgentAsync(tenant, created.DeploymentId!, configuration);
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task CreateAsync_AutomationWithAnInvalidConfiguration_FailsFastListingEveryError()
+    {
+        await using FactoryHost host = await FactoryHost.StartAsync(env, sandbox.Runtime);
+        string tenant = FactoryEnvironment.NewTenant();
+        AgentConfiguration valid = FactoryHost.Configuration("tmpl-data", FactoryEnvironment.NewAgentName("etl"), "s3cret");
+        AgentConfiguration invalid = valid with { Name = "9-lives", Tier = Tier.Starter, Resources = valid.Resources with { MemoryMb = 3000 } };
+
+        CreateAgentResult created = await host.Service.CreateAsync(tenant, new CreateAgentRequest(Configuration: FactoryHost.Json(invalid), Automation: true));
+        DeploymentView done = await host.WaitForEndAsync(tenant, created.DeploymentId!);
+
+        AgentCreationStatus status = done.Creation!;
+        Assert.Equal(CreationStates.Failed, status.State);
+        Assert.Equal(DeploymentStatus.Failed, done.Status);
+        Assert.Equal(2, status.Step.Number);
+        Assert.Contains(status.ValidationErrors, e => e is { Pointer: "/name", Code: "name.format" });
+        Assert.Contains(status.ValidationErrors, e => e is { Pointer: "/resources/memoryMb", Code: "resources.memory.notAllowed" });
+        Assert.StartsWith($"The configuration is invalid ({status.ValidationErrors.Count} problem(s)):", status.Error, StringComparison.Ordinal);
+        Assert.Contains("/name:", status.Error, StringComparison.Ordinal);
+        Assert.Null(status.Sandbox);
+        Assert.Empty(status.Resources);
+        AgentCreationResult result = (await host.Client.GetInstanceAsync(created.DeploymentId!, getInputsAndOutputs: true))!.ReadOutputAs<AgentCreationResult>()!;
+        Assert.Equal(status.ValidationErrors, result.ValidationErrors);
+
+        // Fast: it never reached the sandbox, and the secret it stored is gone.
+        IReadOnlyList<DeploymentEvent> events = await Surfaces.EventsAsync(host, tenant, created.DeploymentId!);
+        Assert.Equal([DeploymentEventTypes.Created, DeploymentEventTypes.TemplateChosen, DeploymentEventTypes.ValidationFailed, DeploymentEventTypes.Failed, DeploymentEventTypes.Released,
+            DeploymentEventTypes.Compensated], events.Select(e => e.Type));
+        Assert.Equal(0, await Surfaces.CountAsync(env.SecretsTable, created.DeploymentId!));
+    }
+}
