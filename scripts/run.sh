@@ -42,6 +42,8 @@ AGENTFACTORY_STORAGE="$(bash "$root/scripts/azurite.sh" start "$azurite_dir")"
 export AGENTFACTORY_STORAGE
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export AgentFactory__Auth__CreateDevelopmentKey=true
+# Secrets of configurations are encrypted at rest; this run's Azurite is fresh, so is its key.
+export AgentFactory__Secrets__Key="${AgentFactory__Secrets__Key:-$(head -c 32 /dev/urandom | base64)}"
 
 echo "run.sh: starting the app (dotnet run -c Release); health: curl http://localhost:7071/api/health" >&2
 setsid dotnet run -c Release --project "$root/src/AgentFactory.Functions" -- "$@" </dev/null &

@@ -16,6 +16,7 @@ public static class FactoryApis
         app.MapTemplatesApi();
         app.MapValidationApi();
         app.MapSandboxApi();
+        app.MapAgentsApi();
         app.MapDurableTaskApi();
         return app;
     }

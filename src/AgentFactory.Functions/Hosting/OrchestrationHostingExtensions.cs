@@ -1,6 +1,11 @@
 using AgentFactory.Durable;
 using AgentFactory.Durable.AzureStorage;
 using AgentFactory.Durable.Worker;
+using AgentFactory.Functions.Containers;
+using AgentFactory.Functions.Orchestration;
+using AgentFactory.Functions.Provisioning;
+using AgentFactory.Functions.Orchestration.Secrets;
+using AgentFactory.Functions.Sandbox;
 
 namespace AgentFactory.Functions.Hosting;
 
@@ -23,16 +28,40 @@ public static class OrchestrationHostingExtensions
         });
         services.AddOptions<DurableTaskWorkerOptions>().BindConfiguration("DurableTask:Worker");
         services.AddDurableTask(RegisterOrchestrations);
+
+        string tablePrefix = configuration["AgentFactory:TablePrefix"] ?? "";
+        services.AddAgentCreation(connectionString, tablePrefix);
+        services.AddProvisioning(connectionString, tablePrefix);
+        // Locally, provisioned agents run the agent program from the app's own output, serving their queue on this account.
+        services.PostConfigure<ProvisioningOptions>(o =>
+        {
+            if (o.AgentCommand.Count == 0)
+            {
+                foreach (string part in LocalAgentCommand)
+                {
+                    o.AgentCommand.Add(part);
+                }
+
+                o.AgentMounts.Add(new ContainerMount(new SandboxOptions().RuntimeDirectory, SandboxOptions.RuntimeMountPath));
+            }
+
+            o.AgentStorageConnection ??= connectionString;
+        });
+        // A development run without a configured key gets one for the life of the process (scripts/run.sh sets one per run);
+        // anywhere else a missing key fails the start (SecretStoreOptions is validated on start).
+        services.AddOptions<SecretStoreOptions>().PostConfigure<IHostEnvironment>((o, environment) =>
+        {
+            if (string.IsNullOrWhiteSpace(o.Key) && environment.IsDevelopment())
+            {
+                o.Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            }
+        });
         return services;
     }
 
-    /// <summary>
-    /// The extension point for the agent-creation orchestration and its activities (Orchestration/): they register
-    /// here, together with the services the activities need (provisioning, the container runtime, the sandbox).
-    /// Until then the worker runs and the client works, with nothing to run.
-    /// </summary>
-    private static void RegisterOrchestrations(DurableTaskRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(registry);
-    }
+    private static readonly string[] LocalAgentCommand =
+        ["/usr/bin/dotnet", SandboxOptions.RuntimeMountPath + "/AgentFactory.AgentRuntime.dll", "service", "--config", ProvisioningOptions.ConfigurationPath];
+
+    /// <summary>The agent-creation orchestration and its activities (Orchestration/).</summary>
+    private static void RegisterOrchestrations(DurableTaskRegistry registry) => registry.RegisterAgentCreation();
 }

@@ -50,6 +50,8 @@ public class FactoryApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("AGENTFACTORY_STORAGE", AzuriteConnection.ConnectionString);
         builder.UseSetting("AgentFactory:TablePrefix", TablePrefix);
         builder.UseSetting("DurableTask:TaskHub", TablePrefix);
+        // Production refuses to start without the key that encrypts configurations' secrets.
+        builder.UseSetting("AgentFactory:Secrets:Key", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         foreach ((string key, string? value) in Settings)
         {
             builder.UseSetting(key, value);
