@@ -167,10 +167,17 @@ internal sealed partial class AgentCreationRun
     private string CancelMessage(WizardInput input) =>
         $"Cancelled at step {(int)_step} ({WizardSteps.NameOf(_step)})" + (input.Reason is { Length: > 0 } reason ? $": {reason}" : ".");
 
-    /// <summary>Records one event of the orchestration's own and brings the deployment row up to date.</summary>
-    private Task RecordAsync(string type, string message, object? data = null, bool finished = false)
+    /// <summary>
+    /// Records one event of the orchestration's own and brings the deployment row up to date. The message becomes the
+    /// status's message too, unless it is only a <paramref name="note"/> (the status keeps saying what is expected).
+    /// </summary>
+    private Task RecordAsync(string type, string message, object? data = null, bool finished = false, bool note = false)
     {
-        _message = message;
+        if (!note)
+        {
+            _message = message;
+        }
+
         return RecordProgressAsync([new ProgressEvent(++_sequence, type, (int)_step, WizardSteps.NameOf(_step), _progress, message,
             data is null ? null : JsonSerializer.Serialize(data, DataConverter.DefaultOptions))], finished);
     }

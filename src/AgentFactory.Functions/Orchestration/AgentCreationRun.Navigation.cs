@@ -74,7 +74,8 @@ internal sealed partial class AgentCreationRun
             if (received.Input.AtStep is { } atStep && atStep != (int)_step)
             {
                 await RecordAsync(DeploymentEventTypes.InputIgnored,
-                    $"{received.Name} was sent for step {atStep}, but the deployment is at step {(int)_step} ({WizardSteps.NameOf(_step)}); it was ignored.");
+                    $"{received.Name} was sent for step {atStep}, but the deployment is at step {(int)_step} ({WizardSteps.NameOf(_step)}); it was ignored.",
+                    note: true);
                 continue;
             }
 
@@ -84,7 +85,7 @@ internal sealed partial class AgentCreationRun
             }
 
             await RecordAsync(DeploymentEventTypes.InputIgnored,
-                $"Step {(int)_step} ({WizardSteps.NameOf(_step)}) does not take {received.Name}; it waits for {string.Join(", ", waitingFor)}.");
+                $"Step {(int)_step} ({WizardSteps.NameOf(_step)}) does not take {received.Name}; it waits for {string.Join(", ", waitingFor)}.", note: true);
         }
     }
 

@@ -81,8 +81,8 @@ internal sealed partial class AgentCreationRun
             }
 
             _progress = 10;
-            string ask = _sandbox is { Passed: false } ? "The sandbox tests failed; fix the configuration and submit it again."
-                : _errors.Count > 0 ? $"The configuration has {_errors.Count} problem(s); submit a corrected one."
+            string ask = _errors.Count > 0 ? $"The configuration has {_errors.Count} problem(s); submit a corrected one."
+                : _sandbox is { Passed: false } ? "The sandbox tests failed; fix the configuration and submit it again."
                 : "Submit the agent's configuration.";
             ReceivedInput? received = await AwaitInputAsync(ask, WizardEvents.ConfigurationSubmitted);
             if (received is null)

@@ -21,6 +21,7 @@ public class AgentCreationService(
     DeploymentTable deployments,
     DeploymentEventTable events,
     ConfigurationSecrets secrets,
+    ISecretStore secretStore,
     IOptions<AgentCreationOptions> options,
     TimeProvider time,
     ILogger<AgentCreationService> logger)
@@ -212,6 +213,13 @@ public class AgentCreationService(
         }
         catch (OrchestrationStateException)
         {
+            if (input.Configuration is not null)
+            {
+                // It ended (cancelled or expired: a configuration is only taken at step 2) after its secrets were
+                // deleted and before these were stored: they belong to nothing now.
+                await secretStore.DeleteAllAsync(record.DeploymentId, cancellationToken).ConfigureAwait(false);
+            }
+
             return new SubmitResult(SubmitOutcome.Conflict, "The deployment has finished and takes no more input.", name);
         }
 

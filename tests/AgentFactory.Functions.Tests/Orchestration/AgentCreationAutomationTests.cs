@@ -48,6 +48,7 @@ public sealed class AgentCreationAutomationTests(SandboxFixture sandbox, Factory
 
             // Automation never waited for anyone.
             IReadOnlyList<DeploymentEvent> events = await Surfaces.EventsAsync(host, tenant, created.DeploymentId!);
+            output.WriteLine("  phases: " + Phases(events));
             Surfaces.AssertComplete(events);
             Assert.DoesNotContain(events, e => e.Type == DeploymentEventTypes.WaitingForInput);
             Assert.Equal(DeploymentEventTypes.Completed, events[^1].Type);
@@ -57,6 +58,22 @@ public sealed class AgentCreationAutomationTests(SandboxFixture sandbox, Factory
         {
             await host.RemoveAgentAsync(tenant, created.DeploymentId!, configuration);
         }
+    }
+
+    /// <summary>Where the time went, from the event log: validation and estimate, sandbox, provisioning, start to healthy, first task.</summary>
+    private static string Phases(IReadOnlyList<DeploymentEvent> events)
+    {
+        DateTimeOffset At(Func<DeploymentEvent, bool> match) => events.First(match).Time;
+        DateTimeOffset created = At(e => e.Type == DeploymentEventTypes.Created);
+        DateTimeOffset sandboxStart = At(e => e.Type == DeploymentEventTypes.StepStarted && e.Step == 3);
+        DateTimeOffset sandboxEnd = At(e => e.Type == DeploymentEventTypes.SandboxResult);
+        DateTimeOffset provisioned = events.Last(e => e.Type == DeploymentEventTypes.ResourceProvisioned).Time;
+        DateTimeOffset deploy = At(e => e.Type == DeploymentEventTypes.StepStarted && e.Step == 6);
+        DateTimeOffset healthy = events.Last(e => e.Type == DeploymentEventTypes.HealthChecked).Time;
+        DateTimeOffset done = At(e => e.Type == DeploymentEventTypes.Completed);
+        return $"validate+estimate {(sandboxStart - created).TotalSeconds:0.00} s, sandbox {(sandboxEnd - sandboxStart).TotalSeconds:0.00} s, "
+            + $"provision {(provisioned - sandboxEnd).TotalSeconds:0.00} s, start to healthy {(healthy - deploy).TotalSeconds:0.00} s, "
+            + $"first task and activation {(done - healthy).TotalSeconds:0.00} s";
     }
 
     [Fact(Timeout = 120_000)]

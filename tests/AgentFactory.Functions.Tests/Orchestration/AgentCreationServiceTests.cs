@@ -81,6 +81,7 @@ public sealed class AgentCreationServiceTests(FactoryEnvironment env) : IClassFi
         Assert.Contains(ignored, e => e.Message.StartsWith("Step 2 (configure) does not take TemplateChosen", StringComparison.Ordinal));
         DeploymentView view = (await host.Service.GetStatusAsync(tenant, id))!;
         Assert.Equal((2, CreationStates.WaitingForInput, OrchestrationRuntimeStatus.Running), (view.Creation!.Step.Number, view.Creation.State, view.RuntimeStatus!.Value));
+        Assert.Equal("Submit the agent's configuration.", view.Creation.Message);
     }
 
     [Fact(Timeout = 60_000)]

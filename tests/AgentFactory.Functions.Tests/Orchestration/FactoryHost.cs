@@ -204,6 +204,7 @@ public sealed class FactoryHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
-        _host.Dispose();
+        // Asynchronously: the sandbox endpoint process is an async-only disposable.
+        await ((IAsyncDisposable)_host).DisposeAsync();
     }
 }
