@@ -54,6 +54,9 @@ internal sealed class DevelopmentKey(ApiKeyStore keys, ApiKeyTable table, IOptio
         console.Writer.WriteLine();
         console.Writer.WriteLine($"Development key (tenant '{Tenant}', role '{Role}'): {key}");
         console.Writer.WriteLine($"  curl -H \"{FunctionKeyAuthenticationHandler.HeaderName}: {key}\" {address.TrimEnd('/')}/api/whoami");
+        // Starts an agent-creation wizard for the blank template; follow it at the Location the answer names.
+        console.Writer.WriteLine($"  curl -i -H \"{FunctionKeyAuthenticationHandler.HeaderName}: {key}\" -H \"Content-Type: application/json\" " +
+            $"-d '{{\"templateId\":\"tmpl-blank\"}}' {address.TrimEnd('/')}/api/platform/factory/agents");
         console.Writer.WriteLine();
         console.Writer.Flush();
     }
