@@ -17,6 +17,7 @@ public static class FactoryApis
         app.MapValidationApi();
         app.MapSandboxApi();
         app.MapAgentsApi();
+        app.MapStatsApi();
         app.MapDurableTaskApi();
         return app;
     }

@@ -64,6 +64,7 @@ public sealed class ApiTestHost : IAsyncLifetime
         _app.MapTemplatesApi();
         _app.MapValidationApi();
         _app.MapSandboxApi();
+        _app.MapStatsApi();
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address) };
