@@ -5,6 +5,7 @@ using AgentFactory.Core.Pricing.Estimation;
 using AgentFactory.Core.Templates;
 using AgentFactory.Core.Validation;
 using AgentFactory.Durable;
+using AgentFactory.Functions.Apis;
 using AgentFactory.Functions.Orchestration.Activities;
 using AgentFactory.Functions.Orchestration.Secrets;
 using AgentFactory.Functions.Sandbox;
@@ -20,7 +21,7 @@ namespace AgentFactory.Functions.Orchestration;
 public static class AgentCreationServiceCollectionExtensions
 {
     /// <summary>The configuration section of the sandbox (<see cref="SandboxOptions"/>).</summary>
-    public const string SandboxSection = "AgentFactory:Sandbox";
+    public const string SandboxSection = SandboxServiceCollectionExtensions.SandboxSection;
 
     /// <summary>
     /// Agent creation on the account of <paramref name="connectionString"/>: the event log (<c>{tablePrefix}DeploymentEvents</c>), the
@@ -38,7 +39,6 @@ public static class AgentCreationServiceCollectionExtensions
         services.AddOptions<SecretStoreOptions>().BindConfiguration(SecretStoreOptions.Section)
             .Validate(o => o.KeyBytes() is not null, "AgentFactory:Secrets:Key must be a Base64 256-bit key (e.g. `openssl rand -base64 32`).")
             .ValidateOnStart();
-        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxSection);
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton(_ => new DeploymentEventTable(new TableServiceClient(connectionString), tablePrefix));
@@ -48,20 +48,13 @@ public static class AgentCreationServiceCollectionExtensions
         services.AddSingleton<AgentWorkLoader>();
         services.AddSingleton<AgentCreationService>();
 
-        // Validation and pricing, against Container Instances (the deployment target) in the configured region.
-        services.TryAddSingleton(_ => TemplateCatalog.LoadEmbedded());
-        services.TryAddSingleton(_ => DependencyCatalog.LoadEmbedded());
-        services.TryAddSingleton<ICapacityProvider>(ConfiguredCapacityProvider.AciDefaultQuota);
+        // Validation and pricing, against Container Instances (the deployment target), priced in the configured region;
+        // the rest of the domain and the sandbox are registered once, by their own extensions (a host that called them
+        // first keeps its choices).
         services.TryAddSingleton(sp => new ConfigurationCostEstimator(new CostEstimator(), PriceSheetCatalog.BuiltIn, RuntimeProfile.AzureContainerInstances,
             sp.GetRequiredService<IOptions<AgentCreationOptions>>().Value.Region));
-        services.TryAddSingleton(sp => new ConfigurationRules(sp.GetRequiredService<TemplateCatalog>(), sp.GetRequiredService<DependencyCatalog>(),
-            RuntimeProfile.AzureContainerInstances, sp.GetRequiredService<ConfigurationCostEstimator>()));
-
-        // The sandbox (docs/SANDBOX.md).
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SandboxOptions>>().Value);
-        services.TryAddSingleton<SandboxEndpointProcess>();
-        services.TryAddSingleton(sp => new SandboxLogStore(new BlobServiceClient(connectionString), sp.GetRequiredService<SandboxOptions>()));
-        services.TryAddSingleton<SandboxService>();
+        services.AddFactoryDomain(o => o.Runtime = RuntimeKind.AzureContainerInstances);
+        services.AddFactorySandbox(connectionString);
         return services;
     }
 

@@ -2,12 +2,16 @@ using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Containers.Local;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AgentFactory.Functions.Sandbox;
 
 /// <summary>Registers the local container runtime and the sandbox on it.</summary>
 public static class SandboxServiceCollectionExtensions
 {
+    /// <summary>The configuration section of <see cref="SandboxOptions"/>.</summary>
+    public const string SandboxSection = "AgentFactory:Sandbox";
+
     /// <summary>
     /// The bubblewrap runtime (Linux; refuses at first use, saying what is missing, when isolation is unavailable)
     /// and the sandbox, with logs in the account of <paramref name="connectionString"/>.
@@ -17,16 +21,20 @@ public static class SandboxServiceCollectionExtensions
     {
         var runtimeOptions = new BubblewrapContainerRuntimeOptions();
         runtime?.Invoke(runtimeOptions);
-        var sandboxOptions = new SandboxOptions();
-        sandbox?.Invoke(sandboxOptions);
+        // Bound from configuration (AgentFactory:Sandbox), then adjusted by the caller.
+        OptionsBuilder<SandboxOptions> sandboxOptions = services.AddOptions<SandboxOptions>().BindConfiguration(SandboxSection);
+        if (sandbox is not null)
+        {
+            sandboxOptions.Configure(sandbox);
+        }
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IContainerRuntime>(sp => OperatingSystem.IsLinux()
             ? new BubblewrapContainerRuntime(runtimeOptions, sp.GetService<Microsoft.Extensions.Logging.ILogger<BubblewrapContainerRuntime>>(),
                 sp.GetRequiredService<TimeProvider>())
             : throw new PlatformNotSupportedException("The local container runtime needs Linux (bubblewrap and cgroups); on Azure use Container Instances."));
 
-        services.TryAddSingleton(sandboxOptions);
-        services.TryAddSingleton(_ => new SandboxLogStore(new BlobServiceClient(connectionString), sandboxOptions));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SandboxOptions>>().Value);
+        services.TryAddSingleton(sp => new SandboxLogStore(new BlobServiceClient(connectionString), sp.GetRequiredService<SandboxOptions>()));
         services.TryAddSingleton<SandboxEndpointProcess>();
         services.TryAddSingleton<SandboxService>();
         services.TryAddSingleton<SandboxSessions>();
