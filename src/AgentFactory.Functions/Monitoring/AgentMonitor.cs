@@ -140,7 +140,8 @@ public sealed partial class AgentMonitor(
         {
             ContainerState.Running => null,
             ContainerState.Succeeded when check.IdleExitIsHealthy => null,
-            ContainerState.Created => "container not started",
+            // Prepared and not started yet: the wizard starts it only after the person confirms (step 6).
+            ContainerState.Created => null,
             _ => $"container {status.State.ToString().ToLowerInvariant()}" +
                  (status.ExitCode is { } code ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (exit code {code})") : ""),
         };

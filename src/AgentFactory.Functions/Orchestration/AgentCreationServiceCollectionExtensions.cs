@@ -7,6 +7,7 @@ using AgentFactory.Core.Validation;
 using AgentFactory.Durable;
 using AgentFactory.Functions.Apis;
 using AgentFactory.Functions.Orchestration.Activities;
+using AgentFactory.Functions.Orchestration.Cleanup;
 using AgentFactory.Functions.Orchestration.Secrets;
 using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
@@ -47,6 +48,9 @@ public static class AgentCreationServiceCollectionExtensions
         services.AddSingleton<ConfigurationSecrets>();
         services.AddSingleton<AgentWorkLoader>();
         services.AddSingleton<AgentCreationService>();
+        services.AddSingleton<CleanupFence>();
+        services.AddSingleton<AgentCleanupService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDurableTerminationHook, AgentCleanupService>(sp => sp.GetRequiredService<AgentCleanupService>()));
 
         // Validation and pricing, against Container Instances (the deployment target), priced in the configured region;
         // the rest of the domain and the sandbox are registered once, by their own extensions (a host that called them
@@ -58,7 +62,7 @@ public static class AgentCreationServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers <see cref="AgentCreationOrchestrator"/> and its activities.</summary>
+    /// <summary>Registers <see cref="AgentCreationOrchestrator"/>, <see cref="AgentCleanupOrchestrator"/> and their activities.</summary>
     public static DurableTaskRegistry RegisterAgentCreation(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<AgentCreationOrchestrator>()
         .AddActivity<ResolveTemplateActivity>()
@@ -73,5 +77,8 @@ public static class AgentCreationServiceCollectionExtensions
         .AddActivity<CheckFirstTaskActivity>()
         .AddActivity<ActivateAgentActivity>()
         .AddActivity<ReleaseDeploymentActivity>()
-        .AddActivity<RecordProgressActivity>();
+        .AddActivity<RecordProgressActivity>()
+        .AddOrchestrator<AgentCleanupOrchestrator>()
+        .AddActivity<BeginCleanupActivity>()
+        .AddActivity<FinishCleanupActivity>();
 }
