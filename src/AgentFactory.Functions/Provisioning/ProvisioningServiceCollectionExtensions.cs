@@ -9,7 +9,7 @@ public static class ProvisioningServiceCollectionExtensions
 {
     /// <summary>
     /// Provisioning of agents' queues, storage, containers and monitoring on the account of
-    /// <paramref name="connectionString"/> (monitoring rows in <c>{tablePrefix}AgentHealth</c>), and the
+    /// <paramref name="connectionString"/> (monitoring rows in <c>{tablePrefix}AgentHealth</c>, metered usage in <c>{tablePrefix}AgentUsage</c>), and the
     /// <see cref="AgentMonitor"/> loop as a hosted service. Options bind to <see cref="ProvisioningOptions.Section"/>
     /// and <see cref="AgentMonitorOptions.Section"/> and are checked at start. An <c>IContainerRuntime</c> must be
     /// registered as well.
@@ -27,6 +27,8 @@ public static class ProvisioningServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new ProvisioningStorage(connectionString));
         services.AddSingleton(sp => new MonitoringTable(sp.GetRequiredService<ProvisioningStorage>().Tables, tablePrefix));
+        services.AddSingleton(sp => new UsageTable(sp.GetRequiredService<ProvisioningStorage>().Tables, tablePrefix));
+        services.AddSingleton<UsageMeter>();
         services.AddSingleton<ProvisioningPlanner>();
         services.AddSingleton<IProvisioningStep, QueueStep>();
         services.AddSingleton<IProvisioningStep, StorageStep>();
