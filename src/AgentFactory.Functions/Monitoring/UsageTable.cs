@@ -107,6 +107,7 @@ public sealed class UsageTable
     /// <summary>Adds <paramref name="usage"/> (ETag empty) or replaces it if unchanged since read; false on a conflict (someone else wrote).</summary>
     public async Task<bool> TryWriteAsync(AgentUsage usage, CancellationToken cancellationToken = default)
     {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (usage.ETag == default)
