@@ -174,6 +174,18 @@ public sealed class CleanupApiTests(FactoryApp app, ITestOutputHelper output) : 
         Assert.Equal(DeploymentEventTypes.Completed, types.TakeWhile(t => t != DeploymentEventTypes.CleanupStarted).Last());
         Assert.Equal(DeploymentEventTypes.CleanedUp, types[^1]);
 
+        // The agent's container time was metered until it was removed, and stays in /stats after the deletion.
+        using (JsonDocument stats = JsonDocument.Parse(await client.GetStringAsync("/api/platform/factory/stats")))
+        {
+            JsonElement usage = stats.RootElement.GetProperty("metered").GetProperty("byDeployment").EnumerateArray()
+                .Single(d => d.GetProperty("deploymentId").GetString() == id);
+            output.WriteLine(usage.ToString());
+            Assert.False(usage.GetProperty("running").GetBoolean());
+            Assert.True(usage.GetProperty("runningSeconds").GetDouble() > 0);
+            Assert.True(usage.GetProperty("meteredUsd").GetDecimal() > 0);
+            Assert.Equal("Deleted", usage.GetProperty("status").GetString());
+        }
+
         // Twice: the same deletion, the same final state, nothing more in the log.
         HttpResponseMessage again = await client.DeleteAsync($"/api/platform/factory/agents/{id}");
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
