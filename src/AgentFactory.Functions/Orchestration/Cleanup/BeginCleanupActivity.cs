@@ -56,10 +56,11 @@ public sealed class BeginCleanupActivity(DurableTaskClient client, DeploymentTab
                     return new CleanupStart { Wait = true, Message = "Waiting for the creation to stop." };
                 }
 
-                // Purged after it was terminated (the row then still says where the wizard was), or terminated.
-                bool terminated = creation is null ? !record.IsFinished : creation.RuntimeStatus is OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Pending
-                    or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended;
-                if (!terminated)
+                // Terminated (or still running after the last look: the fence covers what it still makes), or purged
+                // after the terminate — then the row says whether the creation had ended on its own before.
+                bool endedOnItsOwn = creation is null ? record.IsFinished
+                    : creation.RuntimeStatus is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed;
+                if (endedOnItsOwn)
                 {
                     return Skip($"The creation ended on its own ({record.Status}) before it was terminated; it removed what it had to itself.");
                 }
