@@ -227,7 +227,8 @@ internal static class ContainerGroupJson
         if (state == "Terminated" || groupState is "Succeeded" or "Failed")
         {
             ContainerState ended = detail?.Contains("OOM", StringComparison.OrdinalIgnoreCase) == true ? ContainerState.OomKilled
-                : exitCode == 0 || groupState == "Succeeded" ? ContainerState.Succeeded : ContainerState.Failed;
+                : exitCode is { } code ? (code == 0 ? ContainerState.Succeeded : ContainerState.Failed)
+                : groupState == "Succeeded" ? ContainerState.Succeeded : ContainerState.Failed;
             return new ContainerStatus(name, ended, exitCode, startedAt, finishedAt, restarts, detail);
         }
 
