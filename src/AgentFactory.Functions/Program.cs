@@ -33,7 +33,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapOpenApi("/api/openapi/{documentName}.json");
+app.MapOpenApi("/api/openapi/{documentName}.json").WithName("OpenApiDocument");
 app.MapFactoryApis();
 await app.RunAsync();
 
