@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 
 namespace AgentFactory.Functions.Tests.Packaging;
@@ -7,6 +8,7 @@ namespace AgentFactory.Functions.Tests.Packaging;
 /// scripts/publish.sh produces what the Functions host loads: host.json at the root, one folder per function, and the
 /// handler that host.json names. Run framework-dependent from the existing Release build, so it takes seconds.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed class PublishLayoutTests : IDisposable
 {
     private static readonly string Root = FunctionsLayout.RepositoryRoot();
