@@ -190,7 +190,8 @@ internal static class ContainerGroupJson
             environment,
             secrets,
             tags.Where(t => !t.Key.StartsWith("agentfactory-", StringComparison.Ordinal)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal),
-            ContainerSpec.WorkPath,
+            // No directory on this machine: the group's work directory exists only inside the group.
+            "",
             created);
     }
 
