@@ -40,8 +40,8 @@ if ((self_contained)); then
   app_args+=(-r linux-x64 --self-contained true)
 fi
 if ((!build)); then
-  app_args+=(--no-build)
-  agent_args+=(--no-build)
+  app_args+=(--no-build --no-restore)
+  agent_args+=(--no-build --no-restore)
 fi
 
 dotnet publish "$root/src/AgentFactory.Functions/AgentFactory.Functions.csproj" "${app_args[@]}" </dev/null

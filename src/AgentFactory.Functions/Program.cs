@@ -29,6 +29,7 @@ builder.Services.AddDurableTaskApi();
 builder.Services.AddAgentFactoryOrchestrations(builder.Configuration, storage);
 
 var app = builder.Build();
+app.UseFunctionsHostForwardedHeaders(app.Configuration);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
