@@ -137,6 +137,8 @@ public sealed class BicepTests
         start.Environment["AGENTFACTORY_AGENT_IMAGE"] = "factory.azurecr.io/agent-runtime:1.0";
         // Offline: no telemetry, no module registry.
         start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
+        // The CLI is a .NET program: it must not depend on the machine having ICU.
+        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
