@@ -11,7 +11,6 @@ using AgentFactory.Functions.Orchestration.Cleanup;
 using AgentFactory.Functions.Orchestration.Secrets;
 using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,13 +24,13 @@ public static class AgentCreationServiceCollectionExtensions
     public const string SandboxSection = SandboxServiceCollectionExtensions.SandboxSection;
 
     /// <summary>
-    /// Agent creation on the account of <paramref name="connectionString"/>: the event log (<c>{tablePrefix}DeploymentEvents</c>), the
+    /// Agent creation on <paramref name="storage"/>: the event log (<c>{tablePrefix}DeploymentEvents</c>), the
     /// secret store (<c>{tablePrefix}DeploymentSecrets</c>, key from <see cref="SecretStoreOptions.Section"/>), the sandbox service
     /// (options from <see cref="SandboxSection"/>), validation and pricing (region from <see cref="AgentCreationOptions.Section"/>), and
     /// <see cref="AgentCreationService"/>. Options are checked at start. Also needed: <c>AddFactoryStorage</c>, <c>AddProvisioning</c>,
     /// an <c>IContainerRuntime</c>, a durable backend, and <c>AddDurableTask(r =&gt; r.RegisterAgentCreation())</c>.
     /// </summary>
-    public static IServiceCollection AddAgentCreation(this IServiceCollection services, string connectionString, string tablePrefix = "")
+    public static IServiceCollection AddAgentCreation(this IServiceCollection services, FactoryStorageAccount storage, string tablePrefix = "")
     {
         services.AddOptions<AgentCreationOptions>().BindConfiguration(AgentCreationOptions.Section)
             .Validate(o => o.Problem() is null, "AgentFactory:AgentCreation is invalid: timeouts and intervals must be positive (an interval at most its timeout), "
@@ -42,9 +41,9 @@ public static class AgentCreationServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddSingleton(_ => new DeploymentEventTable(new TableServiceClient(connectionString), tablePrefix));
+        services.AddSingleton(_ => new DeploymentEventTable(storage.CreateTableServiceClient(), tablePrefix));
         services.TryAddSingleton<ISecretStore>(sp =>
-            new TableSecretStore(new TableServiceClient(connectionString), sp.GetRequiredService<IOptions<SecretStoreOptions>>(), tablePrefix));
+            new TableSecretStore(storage.CreateTableServiceClient(), sp.GetRequiredService<IOptions<SecretStoreOptions>>(), tablePrefix));
         services.AddSingleton<ConfigurationSecrets>();
         services.AddSingleton<AgentWorkLoader>();
         services.AddSingleton<AgentCreationService>();
@@ -58,7 +57,7 @@ public static class AgentCreationServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConfigurationCostEstimator(new CostEstimator(), PriceSheetCatalog.BuiltIn, RuntimeProfile.AzureContainerInstances,
             sp.GetRequiredService<IOptions<AgentCreationOptions>>().Value.Region));
         services.AddFactoryDomain(o => o.Runtime = RuntimeKind.AzureContainerInstances);
-        services.AddFactorySandbox(connectionString);
+        services.AddFactorySandbox(storage);
         return services;
     }
 
