@@ -132,7 +132,10 @@ public partial class WebPubSubServiceClient
     {
         public override void OnSendingRequest(HttpMessage message)
         {
-            string audience = message.Request.Uri.ToUri().GetLeftPart(UriPartial.Path).TrimEnd('/');
+            // From the builder's own parts: System.Uri would re-encode the path (e.g. an escaped '/' in a group name).
+            RequestUriBuilder uri = message.Request.Uri;
+            bool defaultPort = uri.Port == -1 || (uri.Scheme == "https" && uri.Port == 443) || (uri.Scheme == "http" && uri.Port == 80);
+            string audience = $"{uri.Scheme}://{uri.Host}{(defaultPort ? "" : ":" + uri.Port)}{uri.Path}".TrimEnd('/');
             message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + WebPubSubToken.ForRequest(accessKey, audience, time.GetUtcNow()));
         }
     }
