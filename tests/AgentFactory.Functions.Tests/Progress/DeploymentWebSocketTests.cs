@@ -41,7 +41,8 @@ public sealed class DeploymentWebSocketTests(ProgressApp app) : IClassFixture<Pr
         using HttpClient stranger = app.CreateClient();
         HttpResponseMessage foreignResponse = await stranger.GetAsync(Ws(id, strangerKey).AbsoluteUri.Replace("ws://", "http://", StringComparison.Ordinal));
         HttpResponseMessage unknownResponse = await stranger.GetAsync(Ws("dep-none", strangerKey).AbsoluteUri.Replace("ws://", "http://", StringComparison.Ordinal));
-        Assert.Equal(await unknownResponse.Content.ReadAsStringAsync(), await foreignResponse.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, foreignResponse.StatusCode);
+        Assert.Equal(await ProgressApp.ProblemAsync(unknownResponse), await ProgressApp.ProblemAsync(foreignResponse));
 
         // The owner without a WebSocket gets a ProblemDetails, not a hang.
         HttpResponseMessage plain = await client.GetAsync($"/ws/factory/deployment/{id}");

@@ -15,7 +15,7 @@ namespace AgentFactory.Functions.Tests.Progress;
 /// events happen — and ends with every event of the log exactly once, in order. Other tenants get nothing.
 /// </summary>
 [Collection(SandboxCollection.Name)]
-public sealed class LocalHubTests(ProgressApp app) : IClassFixture<ProgressApp>
+public sealed class LocalHubTests(ProgressApp app, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ProgressApp>
 {
     [Theory(Timeout = 240_000)]
     [InlineData("reliable")]
@@ -39,10 +39,20 @@ public sealed class LocalHubTests(ProgressApp app) : IClassFixture<ProgressApp>
         Assert.All(portal.Events.Where(e => e.GetProperty("sequence").GetInt64() > joined.GetProperty("last").GetInt64()),
             e => Assert.Equal("live", e.GetProperty("source").GetString()));
 
-        // The network drops the connection; events happen meanwhile.
+        // The network drops the connection and stays down while events happen (the reliable client's resumes are held
+        // off; the plain one reconnects afresh).
         LocalWebPubSubHub hub = app.Services.GetRequiredService<LocalWebPubSubHub>();
-        Assert.Equal(1, hub.AbortSockets(ProgressGroups.For(id)));
-        await ProgressApp.SubmitInvalidAsync(client, id);
+        hub.HoldResumes = true;
+        try
+        {
+            Assert.Equal(1, hub.AbortSockets(ProgressGroups.For(id)));
+            await ProgressApp.SubmitInvalidAsync(client, id);
+        }
+        finally
+        {
+            hub.HoldResumes = false;
+        }
+
         long afterDrop = await ProgressApp.LastSequenceAsync(client, id);
         await portal.WaitForAsync(l => NodePortal.Type(l) == "event" && l.GetProperty("sequence").GetInt64() == afterDrop, "the events around the drop");
         if (protocol == "reliable")
@@ -63,6 +73,11 @@ public sealed class LocalHubTests(ProgressApp app) : IClassFixture<ProgressApp>
         await portal.WaitForAsync(l => NodePortal.Type(l) == "event" && l.GetProperty("sequence").GetInt64() == log[^1], "the last event");
 
         JsonElement summary = await portal.AskAsync("summary", "summary");
+        foreach (JsonElement line in portal.Lines.Where(l => NodePortal.Type(l) != "summary"))
+        {
+            output.WriteLine(line.GetRawText());
+        }
+
         long[] received = [.. summary.GetProperty("accepted").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64())];
         Assert.Equal(log, received);
         Assert.Equal(Enumerable.Range(1, log.Length).Select(i => (long)i), log);
@@ -91,7 +106,7 @@ public sealed class LocalHubTests(ProgressApp app) : IClassFixture<ProgressApp>
         HttpResponseMessage foreign = await strangerClient.GetAsync($"/api/platform/factory/agents/{target}/negotiate");
         HttpResponseMessage unknown = await strangerClient.GetAsync("/api/platform/factory/agents/dep-unknown/negotiate");
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
-        Assert.Equal(await unknown.Content.ReadAsStringAsync(), await foreign.Content.ReadAsStringAsync());
+        Assert.Equal(await ProgressApp.ProblemAsync(unknown), await ProgressApp.ProblemAsync(foreign));
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().GetAsync($"/api/platform/factory/agents/{target}/negotiate")).StatusCode);
         await using (var intruder = new NodePortal(app.BaseAddress, strangerKey, target))
         {

@@ -47,6 +47,14 @@ public sealed class ProgressApp : FactoryApp
         }, TimeSpan.FromSeconds(60), "the cancelled deployment to end");
     }
 
+    /// <summary>A ProblemDetails body without its per-request <c>traceId</c>, to compare two refusals.</summary>
+    public static async Task<string> ProblemAsync(HttpResponseMessage response)
+    {
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        problem.Remove("traceId");
+        return problem.ToJsonString();
+    }
+
     public static async Task<long[]> LogAsync(HttpClient client, string id) =>
         [.. (await client.GetFromJsonAsync<JsonElement>($"/api/platform/factory/agents/{id}/events?after=0&max=1000"))
             .GetProperty("events").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64())];

@@ -54,6 +54,12 @@ public static class LocalHubEndpoint
         if (resumeId is not null)
         {
             HubConnection? found = hubs.Find(resumeId, context.Request.Query["awps_reconnection_token"].FirstOrDefault());
+            if (hubs.HoldResumes)
+            {
+                await RefuseAsync(context, logger, StatusCodes.Status503ServiceUnavailable, "Resumes are held.");
+                return;
+            }
+
             if (found is null || found.Attached || protocol != ReliableJsonProtocol)
             {
                 // Gone (expired, dropped, or closed): the client starts a new connection.

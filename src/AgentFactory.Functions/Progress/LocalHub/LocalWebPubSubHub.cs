@@ -99,6 +99,9 @@ public sealed class LocalWebPubSubHub
         return members.Length;
     }
 
+    /// <summary>While true, resumes are refused (the client keeps trying for 30 s): a network that stays down. For tests.</summary>
+    internal bool HoldResumes { get; set; }
+
     internal HubConnection Open(string? userId, IReadOnlyList<string> roles, IEnumerable<string> groups, bool reliable)
     {
         string id = Base64Url(RandomNumberGenerator.GetBytes(16));
