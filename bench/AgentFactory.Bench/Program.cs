@@ -11,7 +11,7 @@ if (args is ["storage-worker"])
     return await StorageWorkerMode.RunAsync();
 }
 
-string[] known = ["replay", "episodes", "all", "storage", "storage-2proc", "storage-memory", "storage-ceiling", "storage-all"];
+string[] known = ["replay", "episodes", "all", "storage", "storage-2proc", "storage-memory", "storage-ceiling", "storage-all", "pubsub-fanout"];
 string[] chosen = args.Length == 0 ? ["all"] : [.. args.Select(a => a.ToLowerInvariant())];
 if (chosen.Except(known).FirstOrDefault() is { } unknown)
 {
@@ -28,6 +28,11 @@ EpisodesReport? episodes = all || chosen.Contains("episodes") ? await EpisodesSc
 if (replay is not null || episodes is not null)
 {
     Anchors.Print(replay, episodes);
+}
+
+if (chosen.Contains("pubsub-fanout"))
+{
+    await PubSubFanoutScenario.RunAsync();
 }
 
 if (chosen.Any(c => c.StartsWith("storage", StringComparison.Ordinal)))
