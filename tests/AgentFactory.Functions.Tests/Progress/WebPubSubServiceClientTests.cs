@@ -1,111 +1,35 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
 using AgentFactory.Functions.Progress.WebPubSub;
 using Azure;
 using Azure.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AgentFactory.Functions.Tests.Progress;
 
 /// <summary>
-/// The Web PubSub REST client against a local stub of the data plane (Kestrel) that checks what the service checks —
-/// path, <c>api-version</c>, content type, and the bearer JWT (HS256 with the access key, <c>aud</c> = the URL
-/// without query, <c>exp</c>), verified with Microsoft's token library, not ours — and answers as the service does:
-/// 202, documented errors, 429 and 503 with <c>Retry-After</c>.
+/// The Web PubSub REST client against <see cref="WebPubSubStub"/>: paths, <c>api-version</c>, content types and the
+/// signed token; the documented errors; 429 and 503 with <c>Retry-After</c>.
 /// </summary>
 public sealed class WebPubSubServiceClientTests : IAsyncLifetime
 {
-    private const string AccessKey = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
-    private WebApplication? _stub;
-    private Uri _endpoint = null!;
+    private const string AccessKey = WebPubSubStub.AccessKey;
+    private WebPubSubStub _stub = null!;
 
-    private readonly ConcurrentQueue<Seen> _seen = new();
+    private ConcurrentQueue<WebPubSubStub.Seen> Seen => _stub.Requests;
 
-    /// <summary>Answers the stub gives, one per request, before it falls back to 202.</summary>
-    private readonly ConcurrentQueue<Action<HttpResponse>> _script = new();
+    private ConcurrentQueue<Action<HttpResponse>> Script => _stub.Script;
 
-    private sealed record Seen(string Method, string Path, string Query, string? ContentType, string Body, string? Problem, TimeSpan At);
+    public async Task InitializeAsync() => _stub = await WebPubSubStub.StartAsync();
 
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-
-    public async Task InitializeAsync()
-    {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _stub = builder.Build();
-        _stub.Run(async context =>
-        {
-            HttpRequest request = context.Request;
-            string body = await new StreamReader(request.Body).ReadToEndAsync();
-            string? problem = await CheckAsync(request);
-            _seen.Enqueue(new Seen(request.Method, RawPath(request), request.QueryString.Value ?? "", request.ContentType, body, problem, _clock.Elapsed));
-            if (problem is not null)
-            {
-                context.Response.StatusCode = 401;
-                context.Response.Headers["x-ms-error-code"] = "Unauthorized";
-                await context.Response.WriteAsJsonAsync(new { code = "Unauthorized", message = problem });
-                return;
-            }
-
-            if (_script.TryDequeue(out Action<HttpResponse>? answer))
-            {
-                answer(context.Response);
-                return;
-            }
-
-            context.Response.StatusCode = 202;
-        });
-        await _stub.StartAsync();
-        _endpoint = new Uri(_stub.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
-
-    public async Task DisposeAsync() => await _stub!.DisposeAsync();
-
-    // What the service checks: the api-version, and a bearer JWT signed with the key for exactly this URL.
-    private async Task<string?> CheckAsync(HttpRequest request)
-    {
-        if (request.Query["api-version"] != WebPubSubServiceClient.ApiVersion)
-        {
-            return "api-version must be " + WebPubSubServiceClient.ApiVersion;
-        }
-
-        string? authorization = request.Headers.Authorization;
-        if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            return "no bearer token";
-        }
-
-        string audience = $"{request.Scheme}://{request.Host}{RawPath(request)}";
-        TokenValidationResult result = await new JsonWebTokenHandler().ValidateTokenAsync(authorization[7..], new TokenValidationParameters
-        {
-            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(AccessKey)),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ValidateIssuer = false,
-            ValidAudience = audience,
-            RequireExpirationTime = true,
-            ClockSkew = TimeSpan.Zero,
-        });
-        return result.IsValid ? null : $"{result.Exception.Message} (wanted aud {audience}, got {string.Join(", ", new JsonWebToken(authorization[7..]).Audiences)})";
-    }
-
-    // The path as it was on the wire (the raw target, without its query).
-    private static string RawPath(HttpRequest request) =>
-        request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget.Split('?')[0];
+    public async Task DisposeAsync() => await _stub.DisposeAsync();
 
     private WebPubSubServiceClient Client(string key = AccessKey)
     {
         var options = new WebPubSubServiceClientOptions();
         options.Retry.Delay = TimeSpan.FromMilliseconds(10);
         options.Retry.MaxRetries = 3;
-        return new WebPubSubServiceClient(new WebPubSubConnectionString(_endpoint, key), "agentfactory", options);
+        return new WebPubSubServiceClient(new WebPubSubConnectionString(_stub.Endpoint, key), "agentfactory", options);
     }
 
     [Fact]
@@ -116,7 +40,7 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
         Assert.Equal(202, (await client.SendToUserAsync("user@contoso", BinaryData.FromString("hi"), ContentType.TextPlain)).Status);
         Assert.Equal(202, (await client.SendToAllAsync(BinaryData.FromBytes([1, 2, 3]), ContentType.ApplicationOctetStream, ["c1", "c2"])).Status);
 
-        Seen[] seen = [.. _seen];
+        WebPubSubStub.Seen[] seen = [.. Seen];
         Assert.All(seen, s => Assert.Null(s.Problem));
         Assert.All(seen, s => Assert.Equal("POST", s.Method));
         Assert.Equal("/api/hubs/agentfactory/groups/deployment-dep%201%2Fx/:send", seen[0].Path);
@@ -136,14 +60,14 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
             Client("another-key-of-the-same-length-0123456789ABCDEFGH").SendToGroupAsync("g", BinaryData.FromString("{}"), ContentType.ApplicationJson));
         Assert.Equal(401, failed.Status);
         Assert.Equal("Unauthorized", failed.ErrorCode);
-        Assert.Contains("Signature", _seen.Single().Problem, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Signature", Seen.Single().Problem, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("another-key", failed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task DocumentedErrors_BecomeRequestFailedException_WithoutRetrying()
     {
-        _script.Enqueue(r =>
+        Script.Enqueue(r =>
         {
             r.StatusCode = 400;
             r.Headers["x-ms-error-code"] = "InvalidGroupName";
@@ -154,7 +78,7 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
         Assert.Equal(400, failed.Status);
         Assert.Equal("InvalidGroupName", failed.ErrorCode);
         Assert.Contains("The group name is invalid.", failed.Message, StringComparison.Ordinal);
-        Assert.Single(_seen);
+        Assert.Single(Seen);
     }
 
     [Theory]
@@ -162,7 +86,7 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
     [InlineData(503)]
     public async Task Throttling_And_Unavailable_AreRetried_AfterRetryAfter(int status)
     {
-        _script.Enqueue(r =>
+        Script.Enqueue(r =>
         {
             r.StatusCode = status;
             r.Headers.RetryAfter = "1";
@@ -170,7 +94,7 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
         Response response = await Client().SendToGroupAsync("deployment-x", BinaryData.FromString("{}"), ContentType.ApplicationJson);
 
         Assert.Equal(202, response.Status);
-        Seen[] seen = [.. _seen];
+        WebPubSubStub.Seen[] seen = [.. Seen];
         Assert.Equal(2, seen.Length);
         Assert.All(seen, s => Assert.Null(s.Problem));
         Assert.Equal(seen[0].Body, seen[1].Body);
@@ -183,7 +107,7 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
     {
         for (int i = 0; i < 4; i++)
         {
-            _script.Enqueue(r =>
+            Script.Enqueue(r =>
             {
                 r.StatusCode = 503;
                 r.Headers["x-ms-error-code"] = "ServiceUnavailable";
@@ -194,7 +118,7 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
             Client().SendToGroupAsync("g", BinaryData.FromString("{}"), ContentType.ApplicationJson));
         Assert.Equal(503, failed.Status);
         Assert.Equal("ServiceUnavailable", failed.ErrorCode);
-        Assert.Equal(4, _seen.Count);
+        Assert.Equal(4, Seen.Count);
     }
 
     [Fact]
@@ -204,7 +128,7 @@ public sealed class WebPubSubServiceClientTests : IAsyncLifetime
         Assert.Equal("ws", url.Scheme);
         Assert.Equal("/client/hubs/agentfactory", url.AbsolutePath);
         string token = Uri.UnescapeDataString(url.Query["?access_token=".Length..]);
-        string audience = $"http://{_endpoint.Authority}/client/hubs/agentfactory";
+        string audience = $"http://{_stub.Endpoint.Authority}/client/hubs/agentfactory";
         ClientTokenClaims claims = WebPubSubToken.Validate(AccessKey, token, audience, DateTimeOffset.UtcNow, out string? problem)!;
         Assert.Null(problem);
         Assert.Equal("key:abc", claims.UserId);
