@@ -4,6 +4,7 @@ using AgentFactory.Bench;
 // The engine's benchmark harness. Usage (see bench/README.md):
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- [replay] [episodes] [all]
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- storage-all | storage | storage-2proc | storage-memory | storage-ceiling
+//   dotnet run -c Release --project bench/AgentFactory.Bench -- pubsub-fanout   (the local Web PubSub hub)
 // "all" (the default) is the in-memory engine; the storage scenarios run on AGENTFACTORY_STORAGE or a private Azurite.
 if (args is ["storage-worker"])
 {
