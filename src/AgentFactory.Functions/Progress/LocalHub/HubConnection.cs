@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 
 namespace AgentFactory.Functions.Progress.LocalHub;
 
@@ -17,8 +18,10 @@ public sealed class HubConnection
     private readonly Lock _lock = new();
     private readonly List<(long Sequence, byte[] Frame)> _data = [];
     private readonly Queue<byte[]> _control = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    // One pending wake-up at most: the writer re-checks the queues each time it wakes, so none is lost.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<long> _ackIds = [];
+    private readonly Queue<long> _ackOrder = new();
     private readonly int _capacity;
     private long _nextSequence;
     private long _sentUpTo;
@@ -96,7 +99,7 @@ public sealed class HubConnection
             }
         }
 
-        _wake.Release();
+        _wake.Writer.TryWrite(true);
         return !Closed;
     }
 
@@ -107,7 +110,7 @@ public sealed class HubConnection
             _control.Enqueue(JsonSerializer.SerializeToUtf8Bytes(message));
         }
 
-        _wake.Release();
+        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>False when the ack id was seen before (the service answers such a request with <c>Duplicate</c>).</summary>
@@ -115,7 +118,19 @@ public sealed class HubConnection
     {
         lock (_lock)
         {
-            return _ackIds.Add(ackId);
+            if (!_ackIds.Add(ackId))
+            {
+                return false;
+            }
+
+            // Remembers the last 1,024: a retry comes soon after the original, and memory stays bounded.
+            _ackOrder.Enqueue(ackId);
+            if (_ackOrder.Count > 1024)
+            {
+                _ackIds.Remove(_ackOrder.Dequeue());
+            }
+
+            return true;
         }
     }
 
@@ -150,7 +165,7 @@ public sealed class HubConnection
             }
         }
 
-        _wake.Release();
+        _wake.Writer.TryWrite(true);
     }
 
     internal void AbortSocket()
@@ -171,7 +186,7 @@ public sealed class HubConnection
             Closed = true;
         }
 
-        _wake.Release();
+        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>Writes queued frames to the socket of <paramref name="generation"/> until it is replaced, detached or closed.</summary>
@@ -185,6 +200,8 @@ public sealed class HubConnection
             {
                 if (_generation != generation || _socket is null)
                 {
+                    // The wake-up may have been meant for the writer of a newer socket: pass it on.
+                    _wake.Writer.TryWrite(true);
                     return;
                 }
 
@@ -214,7 +231,7 @@ public sealed class HubConnection
 
             if (frame is null)
             {
-                await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _wake.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
