@@ -75,4 +75,30 @@ public sealed class WebPubSubPublisherTests(WebPubSubApp app) : IClassFixture<We
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/client/hubs/factoryhub")).StatusCode);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task AFailedSend_IsLoggedAndSkipped_TheDeploymentGoesOn_AndTheLogStillHasTheEvent()
+    {
+        // The service refuses the next call (the new deployment's first event) with a documented error.
+        app.Stub.Script.Enqueue(r =>
+        {
+            r.StatusCode = 400;
+            r.Headers["x-ms-error-code"] = "InvalidRequest";
+        });
+        using HttpClient client = await app.WithKeyAsync("portal", "tenant-wps-" + Guid.NewGuid().ToString("N")[..8]);
+        string id = await ProgressApp.CreateWizardAsync(client);
+        long[] log = await ProgressApp.LogAsync(client, id);
+
+        string path = $"/api/hubs/factoryhub/groups/deployment-{id}/:send";
+        long[] posted = [];
+        await Eventually.TrueAsync(() =>
+        {
+            posted = [.. app.Stub.Requests.Where(r => r.Path == path).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("sequence").GetInt64())];
+            return Task.FromResult(posted.Length >= log.Length);
+        }, TimeSpan.FromSeconds(30), "every event posted once");
+        Assert.Equal(log, posted);
+        await Eventually.TrueAsync(() => Task.FromResult(app.Logs.Any(l => l.Contains($"deployment {id}, event 1, not published", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10), "the failed send logged");
+        Assert.DoesNotContain(app.Logs, l => l.Contains(WebPubSubStub.AccessKey, StringComparison.Ordinal));
+    }
 }
