@@ -4,6 +4,7 @@ using AgentFactory.Bench;
 // The engine's benchmark harness. Usage (see bench/README.md):
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- [replay] [episodes] [all]
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- storage-all | storage | storage-2proc | storage-memory | storage-ceiling
+//   dotnet run -c Release --project bench/AgentFactory.Bench -- agent-creation
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- pubsub-fanout   (the local Web PubSub hub)
 // "all" (the default) is the in-memory engine; the storage scenarios run on AGENTFACTORY_STORAGE or a private Azurite.
 if (args is ["storage-worker"])
@@ -12,7 +13,7 @@ if (args is ["storage-worker"])
     return await StorageWorkerMode.RunAsync();
 }
 
-string[] known = ["replay", "episodes", "all", "storage", "storage-2proc", "storage-memory", "storage-ceiling", "storage-all", "pubsub-fanout"];
+string[] known = ["replay", "episodes", "all", "storage", "storage-2proc", "storage-memory", "storage-ceiling", "storage-all", "agent-creation", "pubsub-fanout"];
 string[] chosen = args.Length == 0 ? ["all"] : [.. args.Select(a => a.ToLowerInvariant())];
 if (chosen.Except(known).FirstOrDefault() is { } unknown)
 {
@@ -85,6 +86,13 @@ if (chosen.Any(c => c.StartsWith("storage", StringComparison.Ordinal)))
     Console.WriteLine();
     Console.WriteLine($"  this process's peak working set (whole run): {Fmt.Mb(report.ProcessPeakWorkingSet)}");
     StorageAnchors.Print(report);
+}
+
+if (chosen.Contains("agent-creation"))
+{
+    await using StorageEnvironment storage = await StorageEnvironment.StartAsync();
+    Console.WriteLine($"storage: {(storage.Started ? "Azurite started by this run" : "AGENTFACTORY_STORAGE")} at {storage.Endpoints}");
+    await AgentCreationScenario.RunAsync(storage);
 }
 
 Console.WriteLine();
