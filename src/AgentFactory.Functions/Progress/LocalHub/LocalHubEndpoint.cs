@@ -23,7 +23,7 @@ public static class LocalHubEndpoint
     public static IEndpointRouteBuilder MapLocalWebPubSubHub(this IEndpointRouteBuilder app)
     {
         // The token in the URL is the credential (browsers cannot set headers on a WebSocket).
-        app.Map("/client/hubs/{hub}", ConnectAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/client/hubs/{hub}", ConnectAsync).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
