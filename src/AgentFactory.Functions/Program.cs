@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AgentFactory.Functions.Apis;
+using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Hosting;
 using AgentFactory.Functions.Progress;
 using AgentFactory.Functions.Sandbox;
@@ -8,8 +9,8 @@ using AgentFactory.Functions.Storage;
 // The app: the factory's HTTP API behind function keys or Entra ID tokens, its state in Table storage and the durable
 // engine over Azure Storage. Runs alone (scripts/run.sh) or as an Azure Functions custom handler.
 var builder = WebApplication.CreateBuilder(args);
-string storage = builder.Configuration["AGENTFACTORY_STORAGE"] is { Length: > 0 } s ? s
-    : builder.Configuration["AzureWebJobsStorage"] is { Length: > 0 } w ? w : "UseDevelopmentStorage=true";
+// A connection string locally, the Functions convention AzureWebJobsStorage__accountName (managed identity) in Azure.
+FactoryStorageAccount storage = FactoryStorageAccount.FromConfiguration(builder.Configuration);
 string tablePrefix = builder.Configuration["AgentFactory:TablePrefix"] ?? "";
 
 builder.WebHost.UseFactoryUrls(builder.Configuration)
@@ -23,19 +24,21 @@ builder.Services.AddOpenApi();
 builder.Services.AddFactoryStorage(storage, tablePrefix);
 builder.Services.AddFactorySecurity(storage, tablePrefix);
 builder.Services.AddFactoryDomain(o => builder.Configuration.GetSection("AgentFactory:Domain").Bind(o));
+builder.Services.AddFactoryContainers(builder.Configuration);
 builder.Services.AddFactorySandbox(storage);
 builder.Services.AddDurableTaskApi();
 builder.Services.AddAgentFactoryOrchestrations(builder.Configuration, storage);
 builder.Services.AddFactoryProgress(builder.Configuration);
 
 var app = builder.Build();
+app.UseFunctionsHostForwardedHeaders(app.Configuration);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 // The live-progress routes (the local Web PubSub hub, /ws/factory/deployment/{id}).
 app.UseWebSockets();
-app.MapOpenApi("/api/openapi/{documentName}.json");
+app.MapOpenApi("/api/openapi/{documentName}.json").WithName("OpenApiDocument");
 app.MapFactoryApis();
 await app.RunAsync();
 

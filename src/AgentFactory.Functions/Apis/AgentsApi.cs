@@ -31,6 +31,7 @@ public static partial class AgentsApi
         group.MapGet("/{id}/status", StatusAsync).WithName("AgentStatus");
         group.MapGet("/{id}/events", EventsAsync).WithName("AgentEvents");
         group.MapPost("/{id}/{move}", MoveAsync).WithName("WizardMove");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteAgent");
         return app;
     }
 

@@ -11,6 +11,16 @@ public static class DurableHttpResponses
     /// <summary>Path of the management API, below the application's path base.</summary>
     public const string BasePath = "/runtime/webhooks/durabletask";
 
+    /// <summary>
+    /// The same API below the Functions route prefix. Behind the Functions host <c>/runtime/</c> is the host's own
+    /// (no function route may start with it), so there the API is reached here and links point here.
+    /// </summary>
+    public const string FunctionsBasePath = "/api/durabletask";
+
+    /// <summary>Where links point: <see cref="FunctionsBasePath"/> when the Functions host runs the app (it sets FUNCTIONS_CUSTOMHANDLER_PORT), else <see cref="BasePath"/>.</summary>
+    public static string LinkBasePath(HttpRequest request) =>
+        request.HttpContext.RequestServices?.GetService<IConfiguration>()?["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } ? FunctionsBasePath : BasePath;
+
     // Durable Functions links carry its own routing and key parameters (taskHub, connection, code); a caller's values are
     // passed on so that a link works with the same credentials as the request that produced it.
     private static readonly string[] ForwardedQueryParameters = ["taskHub", "connection", "code"];
@@ -27,7 +37,7 @@ public static class DurableHttpResponses
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
-        string instance = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{BasePath}/instances/{Uri.EscapeDataString(instanceId)}";
+        string instance = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{LinkBasePath(request)}/instances/{Uri.EscapeDataString(instanceId)}";
         string suffix = QuerySuffix(request);
         string withReason = "?reason={text}" + (suffix.Length == 0 ? "" : "&" + suffix);
         string plain = suffix.Length == 0 ? "" : "?" + suffix;

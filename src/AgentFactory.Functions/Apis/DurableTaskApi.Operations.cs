@@ -1,4 +1,5 @@
 using AgentFactory.Durable;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace AgentFactory.Functions.Apis;
@@ -10,7 +11,7 @@ public static partial class DurableTaskApi
     private static async Task<IResult> RaiseEventAsync(string instanceId, string eventName, HttpRequest request, DurableTaskApiCaller caller,
         DurableTaskClient client, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        return await OnRunningInstanceAsync(client, instanceId, caller, loggers, "raise event", async () =>
+        return await OnRunningInstanceAsync(client, instanceId, caller, loggers, "raise event", async _ =>
         {
             if (!MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? type)
                 || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
@@ -38,22 +39,31 @@ public static partial class DurableTaskApi
     }
 
     // POST /instances/{instanceId}/terminate?reason= — 202, 404, 410. The reason becomes the output, as in Durable Functions.
+    // The hooks run first (an agent creation's clean-up is scheduled there), so what follows a terminate survives a crash.
     private static Task<IResult> TerminateAsync(string instanceId, string? reason, DurableTaskApiCaller caller, DurableTaskClient client,
-        ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        OnRunningInstanceAsync(client, instanceId, caller, loggers, "terminate",
-            () => Done(client.TerminateInstanceAsync(instanceId, reason, output: reason, cancellationToken)), cancellationToken);
+        [FromServices] IEnumerable<IDurableTerminationHook> hooks, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        OnRunningInstanceAsync(client, instanceId, caller, loggers, "terminate", async instance =>
+        {
+            foreach (IDurableTerminationHook hook in hooks)
+            {
+                await hook.BeforeTerminateAsync(instance, reason, cancellationToken);
+            }
+
+            await client.TerminateInstanceAsync(instanceId, reason, output: reason, cancellationToken);
+            return null;
+        }, cancellationToken);
 
     // POST /instances/{instanceId}/suspend?reason= — 202, 404, 410.
     private static Task<IResult> SuspendAsync(string instanceId, string? reason, DurableTaskApiCaller caller, DurableTaskClient client,
         ILoggerFactory loggers, CancellationToken cancellationToken) =>
         OnRunningInstanceAsync(client, instanceId, caller, loggers, "suspend",
-            () => Done(client.SuspendInstanceAsync(instanceId, reason, cancellationToken)), cancellationToken);
+            _ => Done(client.SuspendInstanceAsync(instanceId, reason, cancellationToken)), cancellationToken);
 
     // POST /instances/{instanceId}/resume?reason= — 202, 404, 410.
     private static Task<IResult> ResumeAsync(string instanceId, string? reason, DurableTaskApiCaller caller, DurableTaskClient client,
         ILoggerFactory loggers, CancellationToken cancellationToken) =>
         OnRunningInstanceAsync(client, instanceId, caller, loggers, "resume",
-            () => Done(client.ResumeInstanceAsync(instanceId, reason, cancellationToken)), cancellationToken);
+            _ => Done(client.ResumeInstanceAsync(instanceId, reason, cancellationToken)), cancellationToken);
 
     // POST /instances/{instanceId}/restart?restartWithNewInstanceId= (default true, as Durable Functions) — 202 and the
     // management payload of the restarted instance; 404 unknown; 409 when the same id is asked for while it still runs.
@@ -96,7 +106,7 @@ public static partial class DurableTaskApi
     /// 404 when the instance is unknown or another tenant's, 410 when it has finished — also when it finishes meanwhile.
     /// </summary>
     private static async Task<IResult> OnRunningInstanceAsync(DurableTaskClient client, string instanceId, DurableTaskApiCaller caller,
-        ILoggerFactory loggers, string what, Func<Task<IResult?>> operation, CancellationToken cancellationToken)
+        ILoggerFactory loggers, string what, Func<OrchestrationMetadata, Task<IResult?>> operation, CancellationToken cancellationToken)
     {
         if (await FindAsync(client, instanceId, caller, payloads: false, cancellationToken) is not { } instance)
         {
@@ -110,7 +120,7 @@ public static partial class DurableTaskApi
 
         try
         {
-            if (await operation() is { } refused)
+            if (await operation(instance) is { } refused)
             {
                 return refused;
             }

@@ -26,23 +26,29 @@ public static partial class DurableTaskApi
             throw new InvalidOperationException("The Durable Task API needs Data Protection for its continuation tokens; call services.AddDurableTaskApi().");
         }
 
-        RouteGroupBuilder api = app.MapGroup(DurableHttpResponses.BasePath)
-            .RequireAuthorization(DurableTaskApiSecurity.AutomationPolicy)
+        MapRoutes(app.MapGroup(DurableHttpResponses.BasePath), "DurableTask.");
+        // The same routes where the Functions host lets them through (it keeps /runtime/ for itself): docs/DEPLOYMENT.md.
+        MapRoutes(app.MapGroup(DurableHttpResponses.FunctionsBasePath).ExcludeFromDescription(), "DurableTask.Functions.");
+        return app;
+    }
+
+    private static void MapRoutes(RouteGroupBuilder api, string names)
+    {
+        api.RequireAuthorization(DurableTaskApiSecurity.AutomationPolicy)
             .AddEndpointFilter(RequireTenantAsync)
             .WithTags("Durable Task management");
 
-        api.MapPost("/orchestrators/{functionName}/{instanceId?}", StartAsync).WithName("DurableTask.Start");
-        api.MapGet("/instances", ListAsync).WithName("DurableTask.List");
-        api.MapDelete("/instances", PurgeByFilterAsync).WithName("DurableTask.PurgeByFilter");
-        api.MapGet("/instances/{instanceId}", GetAsync).WithName("DurableTask.Get");
-        api.MapDelete("/instances/{instanceId}", PurgeAsync).WithName("DurableTask.Purge");
-        api.MapPost("/instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync).WithName("DurableTask.RaiseEvent");
-        api.MapPost("/instances/{instanceId}/terminate", TerminateAsync).WithName("DurableTask.Terminate");
-        api.MapPost("/instances/{instanceId}/suspend", SuspendAsync).WithName("DurableTask.Suspend");
-        api.MapPost("/instances/{instanceId}/resume", ResumeAsync).WithName("DurableTask.Resume");
-        api.MapPost("/instances/{instanceId}/restart", RestartAsync).WithName("DurableTask.Restart");
-        api.MapPost("/instances/{instanceId}/rewind", DurableTaskApiProblems.RewindNotSupported).WithName("DurableTask.Rewind");
-        return app;
+        api.MapPost("/orchestrators/{functionName}/{instanceId?}", StartAsync).WithName(names + "Start");
+        api.MapGet("/instances", ListAsync).WithName(names + "List");
+        api.MapDelete("/instances", PurgeByFilterAsync).WithName(names + "PurgeByFilter");
+        api.MapGet("/instances/{instanceId}", GetAsync).WithName(names + "Get");
+        api.MapDelete("/instances/{instanceId}", PurgeAsync).WithName(names + "Purge");
+        api.MapPost("/instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync).WithName(names + "RaiseEvent");
+        api.MapPost("/instances/{instanceId}/terminate", TerminateAsync).WithName(names + "Terminate");
+        api.MapPost("/instances/{instanceId}/suspend", SuspendAsync).WithName(names + "Suspend");
+        api.MapPost("/instances/{instanceId}/resume", ResumeAsync).WithName(names + "Resume");
+        api.MapPost("/instances/{instanceId}/restart", RestartAsync).WithName(names + "Restart");
+        api.MapPost("/instances/{instanceId}/rewind", DurableTaskApiProblems.RewindNotSupported).WithName(names + "Rewind");
     }
 
     // Tenant isolation needs a tenant: an authorized identity without the claim can do nothing here.

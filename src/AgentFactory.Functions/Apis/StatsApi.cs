@@ -5,9 +5,9 @@ namespace AgentFactory.Functions.Apis;
 /// <summary>
 /// <c>GET /stats</c>: the brief's success criteria for the caller's tenant — template usage share (the brief wants
 /// 90 % from templates, not blank), success rate, p50/p95 time from creation to a running agent with its first
-/// successful task, and the estimated monthly cost of what was deployed.
+/// successful task, the estimated monthly cost of what was deployed, and what its metered usage costs (<c>metered</c>).
 /// </summary>
-public static class StatsApi
+public static partial class StatsApi
 {
     // A tenant's deployments are read page by page; the figures say how many were read.
     private const int MaxDeployments = 10_000;
@@ -31,13 +31,15 @@ public static class StatsApi
         }
         while (token is not null && all.Count < MaxDeployments);
 
-        return FactoryHttp.Json(Compute(all));
+        return FactoryHttp.Json(Compute(all, await MeteredAsync(context, tenant, deployments, cancellationToken)));
     }
 
-    internal static object Compute(IReadOnlyList<DeploymentSummary> all)
+    internal static object Compute(IReadOnlyList<DeploymentSummary> all, object? metered = null)
     {
-        var succeeded = all.Where(d => d.Status == DeploymentStatus.Succeeded).ToList();
-        var finished = all.Where(d => d.Status is DeploymentStatus.Succeeded or DeploymentStatus.Failed or DeploymentStatus.Cancelled or DeploymentStatus.Expired).ToList();
+        // A deleted agent was a successful creation; a terminated one was not.
+        var succeeded = all.Where(d => d.Status is DeploymentStatus.Succeeded or DeploymentStatus.Deleting or DeploymentStatus.Deleted).ToList();
+        var finished = all.Where(d => d.Status is DeploymentStatus.Succeeded or DeploymentStatus.Failed or DeploymentStatus.Cancelled or DeploymentStatus.Expired
+            or DeploymentStatus.Terminating or DeploymentStatus.Terminated or DeploymentStatus.Deleting or DeploymentStatus.Deleted).ToList();
         double[] minutes = [.. succeeded.Where(d => d.CompletedAt is not null).Select(d => (d.CompletedAt!.Value - d.CreatedAt).TotalMinutes).Order()];
         return new
         {
@@ -49,9 +51,9 @@ public static class StatsApi
             finished = finished.Count,
             byStatus = all.GroupBy(d => d.Status).ToDictionary(g => g.Key.ToString(), g => g.Count()),
             minutesToRunningAgent = new { p50 = Percentile(minutes, 0.50), p95 = Percentile(minutes, 0.95), count = minutes.Length },
-            estimatedMonthlyUsdOfSucceeded = succeeded.Sum(d => d.MonthlyCostUsd ?? 0m),
-            // Metered cost needs Cost Management (Azure) or cgroup accounting over a month (local); not measured yet.
-            meteredMonthlyUsd = (decimal?)null,
+            estimatedMonthlyUsdOfSucceeded = all.Where(d => d.Status == DeploymentStatus.Succeeded).Sum(d => d.MonthlyCostUsd ?? 0m),
+            // Metered container cost per deployed agent, projected to a month, and the estimate's error (StatsApi.Metered.cs).
+            metered,
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AgentFactory.Functions.Hosting;
 
@@ -28,5 +29,21 @@ public static class FactoryHost
         }
 
         return string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]) ? webHost.UseUrls(DefaultUrl) : webHost;
+    }
+
+    /// <summary>
+    /// Behind the Functions host (FUNCTIONS_CUSTOMHANDLER_PORT set) every request reaches the app from the host on
+    /// 127.0.0.1 over plain HTTP; the scheme and host the caller used arrive as <c>X-Forwarded-Proto</c> and
+    /// <c>X-Forwarded-Host</c>. Honouring them (from loopback only, the middleware's default) makes the links the app
+    /// returns — Durable management URIs — name the public https address. Elsewhere the headers are ignored.
+    /// </summary>
+    public static IApplicationBuilder UseFunctionsHostForwardedHeaders(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        if (configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 })
+        {
+            app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost });
+        }
+
+        return app;
     }
 }

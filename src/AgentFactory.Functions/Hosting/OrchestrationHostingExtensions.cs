@@ -6,6 +6,7 @@ using AgentFactory.Functions.Orchestration;
 using AgentFactory.Functions.Provisioning;
 using AgentFactory.Functions.Orchestration.Secrets;
 using AgentFactory.Functions.Sandbox;
+using AgentFactory.Functions.Storage;
 
 namespace AgentFactory.Functions.Hosting;
 
@@ -13,25 +14,25 @@ namespace AgentFactory.Functions.Hosting;
 public static class OrchestrationHostingExtensions
 {
     /// <summary>
-    /// The engine's worker and client over the task hub on the account of <paramref name="connectionString"/>
+    /// The engine's worker and client over the task hub on <paramref name="storage"/>
     /// (settings from <c>DurableTask:AzureStorage</c>, the hub name also from <c>DurableTask:TaskHub</c>, concurrency
     /// from <c>DurableTask:Worker</c>), running what <see cref="RegisterOrchestrations"/> registers.
     /// </summary>
     public static IServiceCollection AddAgentFactoryOrchestrations(this IServiceCollection services, IConfiguration configuration,
-        string connectionString)
+        FactoryStorageAccount storage)
     {
         services.AddOptions<AzureStorageOptions>().BindConfiguration("DurableTask:AzureStorage");
         services.AddAzureStorageDurableBackend(o =>
         {
-            o.ConnectionString = connectionString;
+            storage.Configure(o);
             o.TaskHubName = configuration["DurableTask:TaskHub"] is { Length: > 0 } hub ? hub : o.TaskHubName;
         });
         services.AddOptions<DurableTaskWorkerOptions>().BindConfiguration("DurableTask:Worker");
         services.AddDurableTask(RegisterOrchestrations);
 
         string tablePrefix = configuration["AgentFactory:TablePrefix"] ?? "";
-        services.AddAgentCreation(connectionString, tablePrefix);
-        services.AddProvisioning(connectionString, tablePrefix);
+        services.AddAgentCreation(storage, tablePrefix);
+        services.AddProvisioning(storage, tablePrefix);
         // Locally, provisioned agents run the agent program from the app's own output, serving their queue on this account.
         services.PostConfigure<ProvisioningOptions>(o =>
         {
@@ -45,7 +46,8 @@ public static class OrchestrationHostingExtensions
                 o.AgentMounts.Add(new ContainerMount(new SandboxOptions().RuntimeDirectory, SandboxOptions.RuntimeMountPath));
             }
 
-            o.AgentStorageConnection ??= connectionString;
+            // Identity-based storage has no connection string to hand an agent: it then gets names and endpoints only.
+            o.AgentStorageConnection ??= storage.ConnectionString;
         });
         // A development run without a configured key gets one for the life of the process (scripts/run.sh sets one per run);
         // anywhere else a missing key fails the start (SecretStoreOptions is validated on start).

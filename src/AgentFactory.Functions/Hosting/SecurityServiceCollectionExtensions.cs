@@ -1,4 +1,4 @@
-using Azure.Data.Tables;
+using AgentFactory.Functions.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -17,14 +17,14 @@ public static class SecurityServiceCollectionExtensions
     /// Authentication (scheme <see cref="Scheme"/> over <see cref="FunctionKeyAuthenticationHandler.SchemeName"/> and
     /// <see cref="JwtBearerDefaults.AuthenticationScheme"/>), the <see cref="FactoryPolicies"/> with
     /// <see cref="FactoryPolicies.Factory"/> as the fallback, keys in <c>{tablePrefix}ApiKeys</c> on the account of
-    /// <paramref name="connectionString"/>, and the development key. Options bind to <see cref="FactoryAuthOptions.Section"/>.
+    /// <paramref name="storage"/>, and the development key. Options bind to <see cref="FactoryAuthOptions.Section"/>.
     /// </summary>
-    public static IServiceCollection AddFactorySecurity(this IServiceCollection services, string connectionString, string tablePrefix = "")
+    public static IServiceCollection AddFactorySecurity(this IServiceCollection services, FactoryStorageAccount storage, string tablePrefix = "")
     {
         services.AddOptions<FactoryAuthOptions>().BindConfiguration(FactoryAuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FactoryAuthOptions>, FactoryAuthOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new ApiKeyTable(new TableServiceClient(connectionString), tablePrefix));
+        services.AddSingleton(_ => new ApiKeyTable(storage.CreateTableServiceClient(), tablePrefix));
         services.AddSingleton<ApiKeyStore>();
         services.TryAddSingleton(new DevelopmentKeyConsole(Console.Out));
         services.AddHostedService<DevelopmentKey>();

@@ -24,7 +24,8 @@ public sealed partial class AgentMonitor(
     AlertSender alerts,
     IOptions<AgentMonitorOptions> options,
     TimeProvider time,
-    ILogger<AgentMonitor> logger) : BackgroundService
+    ILogger<AgentMonitor> logger,
+    UsageMeter? usage = null) : BackgroundService
 {
     /// <summary>One pass over every registration (what the timer runs; tests call it directly).</summary>
     public async Task<MonitorPass> RunOnceAsync(CancellationToken cancellationToken = default)
@@ -74,15 +75,21 @@ public sealed partial class AgentMonitor(
     private async Task CheckAsync(MonitoredAgent agent, Tally tally, CancellationToken cancellationToken)
     {
         HealthCheckState state = agent.State;
-        string? failure = await ProbeAsync(state.Check, cancellationToken).ConfigureAwait(false);
+        (string? failure, ContainerStatus? status) = await ProbeAsync(state.Check, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();
+        // Usage metering rides on the status just read: only a run that started or ended costs storage requests.
+        DateTimeOffset? metered = usage is null ? state.MeteredRunStartedAt
+            : await usage.ObserveAsync(state, status, now, cancellationToken: cancellationToken).ConfigureAwait(false);
+        bool meterChanged = metered != state.MeteredRunStartedAt;
+        state = state with { MeteredRunStartedAt = metered };
         if (failure is null)
         {
-            if (state.ConsecutiveFailures > 0 || state.Alerted)
+            bool recovered = state.ConsecutiveFailures > 0 || state.Alerted;
+            if (recovered || meterChanged)
             {
                 // Writes only on a change: a healthy fleet costs one table scan per pass, not a write per agent.
                 if (await table.TryUpdateAsync(state with { ConsecutiveFailures = 0, Alerted = false, LastReason = null, UpdatedAt = now }, cancellationToken)
-                    .ConfigureAwait(false) is not null)
+                    .ConfigureAwait(false) is not null && recovered)
                 {
                     Interlocked.Increment(ref tally.Recovered);
                     logger.Recovered(state.Check.TenantId, state.Check.AgentName, state.ConsecutiveFailures);
@@ -123,8 +130,8 @@ public sealed partial class AgentMonitor(
         logger.AlertSent(state.Check.TenantId, state.Check.AgentName, failures, agent.Rule!.Destination, failure);
     }
 
-    /// <summary>Null when healthy, else why not.</summary>
-    private async Task<string?> ProbeAsync(HealthCheck check, CancellationToken cancellationToken)
+    /// <summary>Null when healthy, else why not; and the status read (null when the container is gone).</summary>
+    private async Task<(string? Failure, ContainerStatus? Status)> ProbeAsync(HealthCheck check, CancellationToken cancellationToken)
     {
         ContainerStatus status;
         try
@@ -133,17 +140,18 @@ public sealed partial class AgentMonitor(
         }
         catch (ContainerNotFoundException)
         {
-            return "container not found";
+            return ("container not found", null);
         }
 
-        return status.State switch
+        return (status.State switch
         {
             ContainerState.Running => null,
             ContainerState.Succeeded when check.IdleExitIsHealthy => null,
-            ContainerState.Created => "container not started",
+            // Prepared and not started yet: the wizard starts it only after the person confirms (step 6).
+            ContainerState.Created => null,
             _ => $"container {status.State.ToString().ToLowerInvariant()}" +
                  (status.ExitCode is { } code ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (exit code {code})") : ""),
-        };
+        }, status);
     }
 
     private sealed class Tally

@@ -11,4 +11,7 @@ namespace AgentFactory.Functions.Monitoring;
 /// <param name="IdleExitIsHealthy">
 /// True for on-demand agents: their container may finish its work and exit 0, which is idle, not down.
 /// </param>
-public sealed record HealthCheck(string TenantId, string AgentName, string DeploymentId, string ContainerName, bool IdleExitIsHealthy);
+/// <param name="CpuCores">The container's vCPU allocation, as billed (usage metering).</param>
+/// <param name="MemoryGb">The container's memory allocation in GB, as billed (ACI rounds a group up to 1 GB).</param>
+public sealed record HealthCheck(string TenantId, string AgentName, string DeploymentId, string ContainerName, bool IdleExitIsHealthy,
+    decimal CpuCores = 0, decimal MemoryGb = 0);

@@ -12,7 +12,9 @@ namespace AgentFactory.Functions.Monitoring;
 /// <param name="LastReason">Why the latest failed check failed (null when healthy).</param>
 /// <param name="UpdatedAt">When the loop last changed this row.</param>
 /// <param name="ETag">The row's version.</param>
-public sealed record HealthCheckState(HealthCheck Check, int ConsecutiveFailures, bool Alerted, string? LastReason, DateTimeOffset? UpdatedAt, ETag ETag);
+/// <param name="MeteredRunStartedAt">The start of the container run the usage row counts as still running (null when none).</param>
+public sealed record HealthCheckState(HealthCheck Check, int ConsecutiveFailures, bool Alerted, string? LastReason, DateTimeOffset? UpdatedAt, ETag ETag,
+    DateTimeOffset? MeteredRunStartedAt = null);
 
 /// <summary>A registered agent with its alert rule (null when the rule row is missing, e.g. halfway through removal).</summary>
 public sealed record MonitoredAgent(HealthCheckState State, AlertRule? Rule);

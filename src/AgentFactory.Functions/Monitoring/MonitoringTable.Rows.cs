@@ -1,3 +1,4 @@
+using System.Globalization;
 using AgentFactory.Functions.Storage;
 using Azure.Data.Tables;
 
@@ -17,6 +18,9 @@ public sealed partial class MonitoringTable
         ["Alerted"] = state.Alerted,
         ["LastReason"] = state.LastReason,
         ["UpdatedAt"] = state.UpdatedAt,
+        ["CpuCores"] = state.Check.CpuCores.ToString(CultureInfo.InvariantCulture),
+        ["MemoryGb"] = state.Check.MemoryGb.ToString(CultureInfo.InvariantCulture),
+        ["MeteredRunStartedAt"] = state.MeteredRunStartedAt,
     };
 
     private static TableEntity RuleRow(string tenantId, string agentName, AlertRule rule) => new(Keys.Check(tenantId, "tenant"), AlertPrefix + Keys.Check(agentName, "agent name"))
@@ -31,7 +35,12 @@ public sealed partial class MonitoringTable
         row.RowKey[CheckPrefix.Length..],
         row.GetString("DeploymentId"),
         row.GetString("ContainerName"),
-        row.GetBoolean("IdleExitIsHealthy") ?? false);
+        row.GetBoolean("IdleExitIsHealthy") ?? false,
+        Decimal(row, "CpuCores"),
+        Decimal(row, "MemoryGb"));
+
+    private static decimal Decimal(TableEntity row, string name) =>
+        decimal.TryParse(row.GetString(name), NumberStyles.Number, CultureInfo.InvariantCulture, out decimal value) ? value : 0m;
 
     private static HealthCheckState ToState(TableEntity row) => new(
         ToCheck(row),
@@ -39,7 +48,8 @@ public sealed partial class MonitoringTable
         row.GetBoolean("Alerted") ?? false,
         row.GetString("LastReason"),
         row.GetDateTimeOffset("UpdatedAt"),
-        row.ETag);
+        row.ETag,
+        row.GetDateTimeOffset("MeteredRunStartedAt"));
 
     private static AlertRule ToRule(TableEntity row) => new(
         row.GetInt32("FailureThreshold") ?? 1,

@@ -89,6 +89,9 @@ public sealed record DeploymentView
     /// <summary>The live custom status: step, state, waiting for, errors, sandbox, resources, estimate, clean-up.</summary>
     public AgentCreationStatus? Creation { get; init; }
 
+    /// <summary>The clean-up after a terminate or a delete (what it removed), null when there was none.</summary>
+    public Cleanup.CleanupRecord? Cleanup { get; init; }
+
     /// <summary>The redacted configuration.</summary>
     public string? ConfigurationJson { get; init; }
 }

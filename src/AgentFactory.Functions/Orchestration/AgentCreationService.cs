@@ -149,6 +149,7 @@ public class AgentCreationService(
             CompletedAt = record.CompletedAt,
             RuntimeStatus = instance?.RuntimeStatus,
             Creation = instance?.ReadCustomStatusAs<AgentCreationStatus>(),
+            Cleanup = record.CleanupJson is { } cleanup ? JsonSerializer.Deserialize<Cleanup.CleanupRecord>(cleanup, DataConverter.DefaultOptions) : null,
             ConfigurationJson = record.ConfigurationJson,
         };
     }
@@ -268,7 +269,7 @@ public class AgentCreationService(
     private static string IdFromKey(string tenantId, string key) =>
         "dep-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId.Length}:{tenantId}|{key.Length}:{key}")))[..32];
 
-    private static bool IsKey(string? value) =>
+    internal static bool IsKey(string? value) =>
         value is { Length: > 0 and <= 256 } && !value.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     private static string? StringProperty(JsonElement? element, string name) =>

@@ -7,10 +7,10 @@ using AgentFactory.Core.Validation;
 using AgentFactory.Durable;
 using AgentFactory.Functions.Apis;
 using AgentFactory.Functions.Orchestration.Activities;
+using AgentFactory.Functions.Orchestration.Cleanup;
 using AgentFactory.Functions.Orchestration.Secrets;
 using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,13 +24,13 @@ public static class AgentCreationServiceCollectionExtensions
     public const string SandboxSection = SandboxServiceCollectionExtensions.SandboxSection;
 
     /// <summary>
-    /// Agent creation on the account of <paramref name="connectionString"/>: the event log (<c>{tablePrefix}DeploymentEvents</c>), the
+    /// Agent creation on <paramref name="storage"/>: the event log (<c>{tablePrefix}DeploymentEvents</c>), the
     /// secret store (<c>{tablePrefix}DeploymentSecrets</c>, key from <see cref="SecretStoreOptions.Section"/>), the sandbox service
     /// (options from <see cref="SandboxSection"/>), validation and pricing (region from <see cref="AgentCreationOptions.Section"/>), and
     /// <see cref="AgentCreationService"/>. Options are checked at start. Also needed: <c>AddFactoryStorage</c>, <c>AddProvisioning</c>,
     /// an <c>IContainerRuntime</c>, a durable backend, and <c>AddDurableTask(r =&gt; r.RegisterAgentCreation())</c>.
     /// </summary>
-    public static IServiceCollection AddAgentCreation(this IServiceCollection services, string connectionString, string tablePrefix = "")
+    public static IServiceCollection AddAgentCreation(this IServiceCollection services, FactoryStorageAccount storage, string tablePrefix = "")
     {
         services.AddOptions<AgentCreationOptions>().BindConfiguration(AgentCreationOptions.Section)
             .Validate(o => o.Problem() is null, "AgentFactory:AgentCreation is invalid: timeouts and intervals must be positive (an interval at most its timeout), "
@@ -41,12 +41,15 @@ public static class AgentCreationServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddSingleton(sp => new DeploymentEventTable(new TableServiceClient(connectionString), tablePrefix, sp.GetService<IDeploymentEventObserver>()));
+        services.AddSingleton(sp => new DeploymentEventTable(storage.CreateTableServiceClient(), tablePrefix, sp.GetService<IDeploymentEventObserver>()));
         services.TryAddSingleton<ISecretStore>(sp =>
-            new TableSecretStore(new TableServiceClient(connectionString), sp.GetRequiredService<IOptions<SecretStoreOptions>>(), tablePrefix));
+            new TableSecretStore(storage.CreateTableServiceClient(), sp.GetRequiredService<IOptions<SecretStoreOptions>>(), tablePrefix));
         services.AddSingleton<ConfigurationSecrets>();
         services.AddSingleton<AgentWorkLoader>();
         services.AddSingleton<AgentCreationService>();
+        services.AddSingleton<CleanupFence>();
+        services.AddSingleton<AgentCleanupService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDurableTerminationHook, AgentCleanupService>(sp => sp.GetRequiredService<AgentCleanupService>()));
 
         // Validation and pricing, against Container Instances (the deployment target), priced in the configured region;
         // the rest of the domain and the sandbox are registered once, by their own extensions (a host that called them
@@ -54,11 +57,11 @@ public static class AgentCreationServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConfigurationCostEstimator(new CostEstimator(), PriceSheetCatalog.BuiltIn, RuntimeProfile.AzureContainerInstances,
             sp.GetRequiredService<IOptions<AgentCreationOptions>>().Value.Region));
         services.AddFactoryDomain(o => o.Runtime = RuntimeKind.AzureContainerInstances);
-        services.AddFactorySandbox(connectionString);
+        services.AddFactorySandbox(storage);
         return services;
     }
 
-    /// <summary>Registers <see cref="AgentCreationOrchestrator"/> and its activities.</summary>
+    /// <summary>Registers <see cref="AgentCreationOrchestrator"/>, <see cref="AgentCleanupOrchestrator"/> and their activities.</summary>
     public static DurableTaskRegistry RegisterAgentCreation(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<AgentCreationOrchestrator>()
         .AddActivity<ResolveTemplateActivity>()
@@ -73,5 +76,8 @@ public static class AgentCreationServiceCollectionExtensions
         .AddActivity<CheckFirstTaskActivity>()
         .AddActivity<ActivateAgentActivity>()
         .AddActivity<ReleaseDeploymentActivity>()
-        .AddActivity<RecordProgressActivity>();
+        .AddActivity<RecordProgressActivity>()
+        .AddOrchestrator<AgentCleanupOrchestrator>()
+        .AddActivity<BeginCleanupActivity>()
+        .AddActivity<FinishCleanupActivity>();
 }

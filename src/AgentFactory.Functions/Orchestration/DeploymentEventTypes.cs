@@ -35,4 +35,8 @@ public static class DeploymentEventTypes
     public const string FirstTaskChecked = "FirstTaskChecked";
     public const string AgentActivated = "AgentActivated";
     public const string Released = "Released";
+
+    // The clean-up after a terminate or a delete (Cleanup/).
+    public const string CleanupStarted = "CleanupStarted";
+    public const string CleanedUp = "CleanedUp";
 }

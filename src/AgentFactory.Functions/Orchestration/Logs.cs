@@ -22,4 +22,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 705, Level = LogLevel.Information, Message = "Deployment {Deployment}: {Event} accepted at step {Step}.")]
     public static partial void InputAccepted(this ILogger logger, string deployment, string @event, int step);
+
+    [LoggerMessage(EventId = 706, Level = LogLevel.Information, Message = "Deployment {Deployment}: clean-up ({Kind}) scheduled.")]
+    public static partial void CleanupScheduled(this ILogger logger, string deployment, string kind);
 }

@@ -5,7 +5,7 @@ namespace AgentFactory.Functions.Provisioning;
 
 /// <summary>
 /// The agent's container: created from the plan's spec, given the redacted configuration as
-/// <see cref="ProvisioningOptions.ConfigurationPath"/>, and started.
+/// <see cref="ProvisioningOptions.ConfigurationPath"/>, and started — or only prepared (<see cref="PrepareAsync"/>).
 /// </summary>
 public sealed class ContainerStep(IContainerRuntime runtime) : IProvisioningStep
 {
@@ -17,13 +17,23 @@ public sealed class ContainerStep(IContainerRuntime runtime) : IProvisioningStep
     /// <inheritdoc/>
     public async Task<StepOutcome> ApplyAsync(ProvisioningPlan plan, CancellationToken cancellationToken = default)
     {
+        StepOutcome outcome = await PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
+        // A running container is left alone; one that exited is run again, which is what "provisioned" means.
+        await runtime.StartAsync(plan.Container.Name, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Creates the container and writes its configuration without starting it (the agent-creation wizard's step 4: no
+    /// agent runs before the person confirms). A container that already runs is left running.
+    /// </summary>
+    public async Task<StepOutcome> PrepareAsync(ProvisioningPlan plan, CancellationToken cancellationToken = default)
+    {
         bool existed = await runtime.GetAsync(plan.Container.Name, cancellationToken).ConfigureAwait(false) is not null;
         // Create is idempotent by spec, and also hands the runtime the secrets again after a restart of this
         // process (it never stores them, so it could not start the container otherwise).
         ContainerInfo info = await runtime.CreateAsync(plan.Container, cancellationToken).ConfigureAwait(false);
         await WriteConfigurationAsync(info, plan.RedactedConfigurationJson, cancellationToken).ConfigureAwait(false);
-        // A running container is left alone; one that exited is run again, which is what "provisioned" means.
-        await runtime.StartAsync(info.Name, cancellationToken).ConfigureAwait(false);
         return new StepOutcome(Kind, [new(ResourceKind.Container, info.Name, existed ? ResourceChange.Existed : ResourceChange.Created)]);
     }
 

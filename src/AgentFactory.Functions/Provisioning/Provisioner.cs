@@ -77,6 +77,22 @@ public sealed class Provisioner
         return outcome;
     }
 
+    /// <summary>
+    /// Applies one step, but leaves the agent's container created and not running (<see cref="ContainerStep.PrepareAsync"/>);
+    /// the other steps apply as usual. <see cref="ApplyStepAsync"/> of the container step starts it later.
+    /// </summary>
+    public async Task<StepOutcome> PrepareStepAsync(ProvisioningPlan plan, ProvisioningStepKind kind, CancellationToken cancellationToken = default)
+    {
+        if (Step(kind) is not ContainerStep container)
+        {
+            return await ApplyStepAsync(plan, kind, cancellationToken).ConfigureAwait(false);
+        }
+
+        StepOutcome outcome = await container.PrepareAsync(plan, cancellationToken).ConfigureAwait(false);
+        _logger.StepApplied(plan.TenantId, plan.Names.AgentName, plan.DeploymentId, kind, Describe(outcome));
+        return outcome;
+    }
+
     /// <summary>Removes one step (an orchestration activity).</summary>
     public async Task<StepOutcome> RemoveStepAsync(ProvisioningPlan plan, ProvisioningStepKind kind, CancellationToken cancellationToken = default)
     {

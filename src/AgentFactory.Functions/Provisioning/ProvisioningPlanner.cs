@@ -54,7 +54,10 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
             Container = ContainerFor(settings, names, deploymentId, configuration, template, needsTable),
             RedactedConfigurationJson = JsonSerializer.Serialize(configuration.Redacted(), AgentFactoryJson.Options),
             HealthCheck = new HealthCheck(tenantId, configuration.Name, deploymentId, names.Container,
-                IdleExitIsHealthy: configuration.Execution?.Mode == ExecutionMode.OnDemand),
+                IdleExitIsHealthy: configuration.Execution?.Mode == ExecutionMode.OnDemand,
+                // Allocation as Container Instances bills it (the estimator's figures), for usage metering.
+                CpuCores: configuration.Resources.CpuCores,
+                MemoryGb: RuntimeProfile.AzureContainerInstances.ProvisionedMemoryMb(configuration.Resources.MemoryMb) / 1024m),
             AlertRule = AlertRuleFor(settings, configuration.Settings),
         };
     }

@@ -1,4 +1,5 @@
 using AgentFactory.Functions.Monitoring;
+using AgentFactory.Functions.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -9,12 +10,12 @@ public static class ProvisioningServiceCollectionExtensions
 {
     /// <summary>
     /// Provisioning of agents' queues, storage, containers and monitoring on the account of
-    /// <paramref name="connectionString"/> (monitoring rows in <c>{tablePrefix}AgentHealth</c>), and the
+    /// <paramref name="storage"/> (monitoring rows in <c>{tablePrefix}AgentHealth</c>, metered usage in <c>{tablePrefix}AgentUsage</c>), and the
     /// <see cref="AgentMonitor"/> loop as a hosted service. Options bind to <see cref="ProvisioningOptions.Section"/>
     /// and <see cref="AgentMonitorOptions.Section"/> and are checked at start. An <c>IContainerRuntime</c> must be
     /// registered as well.
     /// </summary>
-    public static IServiceCollection AddProvisioning(this IServiceCollection services, string connectionString, string tablePrefix = "")
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, FactoryStorageAccount storage, string tablePrefix = "")
     {
         services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section)
             .Validate(o => o.Problem() is null, "AgentFactory:Provisioning is invalid: AgentCommand needs the agent program, "
@@ -25,8 +26,10 @@ public static class ProvisioningServiceCollectionExtensions
                 "AgentFactory:Monitoring needs a positive Period, MaxParallelChecks and WebhookTimeout.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new ProvisioningStorage(connectionString));
+        services.AddSingleton(_ => new ProvisioningStorage(storage));
         services.AddSingleton(sp => new MonitoringTable(sp.GetRequiredService<ProvisioningStorage>().Tables, tablePrefix));
+        services.AddSingleton(sp => new UsageTable(sp.GetRequiredService<ProvisioningStorage>().Tables, tablePrefix));
+        services.AddSingleton<UsageMeter>();
         services.AddSingleton<ProvisioningPlanner>();
         services.AddSingleton<IProvisioningStep, QueueStep>();
         services.AddSingleton<IProvisioningStep, StorageStep>();

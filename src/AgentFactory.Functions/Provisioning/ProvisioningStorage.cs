@@ -1,3 +1,4 @@
+using AgentFactory.Functions.Storage;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -7,12 +8,12 @@ namespace AgentFactory.Functions.Provisioning;
 
 /// <summary>
 /// The storage account agents' queues, containers and tables live in (and the monitoring rows): one client per
-/// service from one connection string, each request counted by <see cref="Requests"/>.
+/// service from one <see cref="FactoryStorageAccount"/>, each request counted by <see cref="Requests"/>.
 /// </summary>
 public sealed class ProvisioningStorage
 {
-    /// <summary>Clients for the account of <paramref name="connectionString"/> (e.g. <c>UseDevelopmentStorage=true</c>).</summary>
-    public ProvisioningStorage(string connectionString)
+    /// <summary>Clients for <paramref name="account"/> (a connection string such as <c>UseDevelopmentStorage=true</c> converts).</summary>
+    public ProvisioningStorage(FactoryStorageAccount account)
     {
         var queueOptions = new QueueClientOptions();
         queueOptions.AddPolicy(Requests.PolicyFor(ResourceKind.Queue), HttpPipelinePosition.PerRetry);
@@ -20,9 +21,9 @@ public sealed class ProvisioningStorage
         blobOptions.AddPolicy(Requests.PolicyFor(ResourceKind.BlobContainer), HttpPipelinePosition.PerRetry);
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(Requests.PolicyFor(ResourceKind.Table), HttpPipelinePosition.PerRetry);
-        Queues = new QueueServiceClient(connectionString, queueOptions);
-        Blobs = new BlobServiceClient(connectionString, blobOptions);
-        Tables = new TableServiceClient(connectionString, tableOptions);
+        Queues = account.CreateQueueServiceClient(queueOptions);
+        Blobs = account.CreateBlobServiceClient(blobOptions);
+        Tables = account.CreateTableServiceClient(tableOptions);
     }
 
     /// <summary>The requests sent through these clients.</summary>

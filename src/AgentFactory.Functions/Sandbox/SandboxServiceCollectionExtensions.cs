@@ -1,6 +1,6 @@
 using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Containers.Local;
-using Azure.Storage.Blobs;
+using AgentFactory.Functions.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +14,9 @@ public static class SandboxServiceCollectionExtensions
 
     /// <summary>
     /// The bubblewrap runtime (Linux; refuses at first use, saying what is missing, when isolation is unavailable)
-    /// and the sandbox, with logs in the account of <paramref name="connectionString"/>.
+    /// and the sandbox, with logs in <paramref name="storage"/>.
     /// </summary>
-    public static IServiceCollection AddFactorySandbox(this IServiceCollection services, string connectionString,
+    public static IServiceCollection AddFactorySandbox(this IServiceCollection services, FactoryStorageAccount storage,
         Action<BubblewrapContainerRuntimeOptions>? runtime = null, Action<SandboxOptions>? sandbox = null)
     {
         var runtimeOptions = new BubblewrapContainerRuntimeOptions();
@@ -34,7 +34,7 @@ public static class SandboxServiceCollectionExtensions
             : throw new PlatformNotSupportedException("The local container runtime needs Linux (bubblewrap and cgroups); on Azure use Container Instances."));
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SandboxOptions>>().Value);
-        services.TryAddSingleton(sp => new SandboxLogStore(new BlobServiceClient(connectionString), sp.GetRequiredService<SandboxOptions>()));
+        services.TryAddSingleton(sp => new SandboxLogStore(storage.CreateBlobServiceClient(), sp.GetRequiredService<SandboxOptions>()));
         services.TryAddSingleton<SandboxEndpointProcess>();
         services.TryAddSingleton<SandboxService>();
         services.TryAddSingleton<SandboxSessions>();

@@ -15,6 +15,18 @@ public enum DeploymentStatus
     Failed,
     Cancelled,
     Expired,
+
+    /// <summary>Its creation was terminated (management API); the clean-up is removing what it made.</summary>
+    Terminating,
+
+    /// <summary>Its creation was terminated and everything it made is removed.</summary>
+    Terminated,
+
+    /// <summary>A deployed agent being deleted: its resources are being removed.</summary>
+    Deleting,
+
+    /// <summary>A deployed agent that was deleted: nothing of it remains but this record, its events and its usage.</summary>
+    Deleted,
 }
 
 /// <summary>
@@ -58,10 +70,21 @@ public sealed record DeploymentRecord
 
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>
+    /// When a clean-up (terminate or delete) began. Once set, the creation's activities undo what they make and its
+    /// progress no longer changes the row (Orchestration/README.md, "Terminate and delete").
+    /// </summary>
+    public DateTimeOffset? CleanupStartedAt { get; init; }
+
+    /// <summary>The clean-up's record (<c>Orchestration.Cleanup.CleanupRecord</c> as JSON), null when there was none.</summary>
+    public string? CleanupJson { get; init; }
+
     /// <summary>The stored row's version; an update with a stale one fails with 412.</summary>
     public ETag ETag { get; init; }
 
-    public bool IsFinished => Status is DeploymentStatus.Succeeded or DeploymentStatus.Failed or DeploymentStatus.Cancelled or DeploymentStatus.Expired;
+    /// <summary>True when the creation takes no more input: it ended, or a clean-up has taken over.</summary>
+    public bool IsFinished => Status is DeploymentStatus.Succeeded or DeploymentStatus.Failed or DeploymentStatus.Cancelled or DeploymentStatus.Expired
+        or DeploymentStatus.Terminating or DeploymentStatus.Terminated or DeploymentStatus.Deleting or DeploymentStatus.Deleted;
 }
 
 /// <summary>A deployment in a listing: everything but the configuration and the estimate's breakdown.</summary>

@@ -105,6 +105,8 @@ public sealed class DeploymentTable(FactoryTables tables)
         row["MonthlyCostExact"] = r.MonthlyCostUsd?.ToString(CultureInfo.InvariantCulture);
         LargeText.Write(row, "Configuration", r.ConfigurationJson);
         LargeText.Write(row, "CostEstimate", r.CostEstimateJson);
+        row["CleanupStartedAt"] = r.CleanupStartedAt;
+        LargeText.Write(row, "Cleanup", r.CleanupJson);
         return row;
     }
 
@@ -142,6 +144,8 @@ public sealed class DeploymentTable(FactoryTables tables)
             CreatedAt = s.CreatedAt,
             UpdatedAt = row.GetDateTimeOffset("UpdatedAt") ?? s.CreatedAt,
             CompletedAt = s.CompletedAt,
+            CleanupStartedAt = row.GetDateTimeOffset("CleanupStartedAt"),
+            CleanupJson = LargeText.Read(row, "Cleanup"),
             ETag = row.ETag,
         };
     }

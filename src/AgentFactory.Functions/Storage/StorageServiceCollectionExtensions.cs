@@ -1,6 +1,5 @@
 using AgentFactory.Core.Templates;
 using AgentFactory.Core.Validation;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AgentFactory.Functions.Storage;
@@ -9,14 +8,14 @@ namespace AgentFactory.Functions.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// The factory's tables on the account of <paramref name="connectionString"/> (e.g. <c>UseDevelopmentStorage=true</c>),
+    /// The factory's tables on <paramref name="storage"/> (a connection string such as <c>UseDevelopmentStorage=true</c> converts),
     /// named with <paramref name="tablePrefix"/>; the shipped templates are seeded when the host starts.
     /// </summary>
-    public static IServiceCollection AddFactoryStorage(this IServiceCollection services, string connectionString, string tablePrefix = "")
+    public static IServiceCollection AddFactoryStorage(this IServiceCollection services, FactoryStorageAccount storage, string tablePrefix = "")
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => TemplateCatalog.LoadEmbedded());
-        services.AddSingleton(_ => new FactoryTables(new TableServiceClient(connectionString), tablePrefix));
+        services.AddSingleton(_ => new FactoryTables(storage.CreateTableServiceClient(), tablePrefix));
         services.AddSingleton<TemplateTable>();
         services.AddSingleton<AgentNameTable>();
         services.AddSingleton<IAgentNameRegistry>(sp => sp.GetRequiredService<AgentNameTable>());

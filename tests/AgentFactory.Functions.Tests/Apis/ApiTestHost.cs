@@ -47,6 +47,7 @@ public sealed class ApiTestHost : IAsyncLifetime
             .AddPolicy("Ops", p => p.RequireRole("ops"));
         builder.Services.AddFactoryStorage(AzuriteConnection.ConnectionString, _prefix);
         builder.Services.AddFactoryDomain();
+        builder.Services.AddSingleton(new AgentFactory.Functions.Monitoring.UsageTable(new Azure.Data.Tables.TableServiceClient(AzuriteConnection.ConnectionString), _prefix));
         builder.Services.AddFactorySandbox(AzuriteConnection.ConnectionString,
             runtime =>
             {
@@ -74,6 +75,7 @@ public sealed class ApiTestHost : IAsyncLifetime
     {
         Client.Dispose();
         await _app!.Services.GetRequiredService<FactoryTables>().DeleteAsync();
+        await _app.Services.GetRequiredService<AgentFactory.Functions.Monitoring.UsageTable>().DeleteAsync();
         await new Azure.Storage.Blobs.BlobServiceClient(AzuriteConnection.ConnectionString).GetBlobContainerClient("logs" + _prefix).DeleteIfExistsAsync();
         IReadOnlyList<string> cgroupParents = [];
         if (OperatingSystem.IsLinux() && _app.Services.GetService<AgentFactory.Functions.Containers.IContainerRuntime>() is

@@ -76,6 +76,8 @@ public sealed class AgentCreationWizardTests(SandboxFixture sandbox, FactoryEnvi
         Assert.Single(existing.Tables);
         Assert.Equal(2, existing.MonitoringRows.Length);
         Assert.NotNull(existing.Container);
+        // No agent runs before the person confirms: the container is prepared, not started.
+        Assert.Equal(ContainerState.Created, (await sandbox.Runtime.GetStatusAsync(existing.Container!)).State);
 
         // 6. confirm: the agent runs, is healthy, and its first task succeeds.
         await host.SubmitAcceptedAsync(tenant, id, WizardEvents.DeploymentConfirmed);

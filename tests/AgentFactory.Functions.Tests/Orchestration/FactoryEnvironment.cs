@@ -128,7 +128,7 @@ public sealed class FactoryEnvironment : IAsyncLifetime
     {
         await RemoveContainersAsync();
         await FactoryTables.DeleteAsync();
-        foreach (string table in new[] { "DeploymentEvents", "DeploymentSecrets", "AgentHealth" })
+        foreach (string table in new[] { "DeploymentEvents", "DeploymentSecrets", "AgentHealth", "AgentUsage" })
         {
             await Tables.DeleteTableAsync(Prefix + table);
         }

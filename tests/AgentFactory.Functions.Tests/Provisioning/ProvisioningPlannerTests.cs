@@ -92,7 +92,18 @@ public sealed class ProvisioningPlannerTests
 
         Assert.True(onDemand.HealthCheck.IdleExitIsHealthy);
         Assert.False(Plan("tmpl-data", alwaysOn).HealthCheck.IdleExitIsHealthy);
-        Assert.Equal(new HealthCheck("tenant-a", "my-agent", "dep-1", onDemand.Names.Container, true), onDemand.HealthCheck);
+        Assert.Equal(new HealthCheck("tenant-a", "my-agent", "dep-1", onDemand.Names.Container, true, CpuCores: 1m, MemoryGb: 2m), onDemand.HealthCheck);
+    }
+
+    [Fact]
+    public void Plan_HealthCheck_CarriesTheAllocationAciBills_AtLeastOneGbAGroup()
+    {
+        AgentConfiguration configuration = ProvisioningFixture.Configuration("tmpl-data", "my-agent", Secret);
+        AgentConfiguration small = configuration with { Resources = configuration.Resources with { CpuCores = 0.5m, MemoryMb = 512 } };
+
+        HealthCheck check = Plan("tmpl-data", small).HealthCheck;
+
+        Assert.Equal((0.5m, 1m), (check.CpuCores, check.MemoryGb));
     }
 
     [Fact]

@@ -78,7 +78,8 @@ public sealed class RecordProgressActivity(DeploymentEventTable events, Deployme
         for (int attempt = 1; ; attempt++)
         {
             DeploymentRecord? current = await deployments.GetAsync(ticket.TenantId, ticket.DeploymentId, cancellationToken).ConfigureAwait(false);
-            if (current is null || current.UpdatedAt > at)
+            // A clean-up owns the row once it began (a terminated creation's late progress must not undo its status).
+            if (current is null || current.UpdatedAt > at || current.CleanupStartedAt is not null)
             {
                 return false;
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentFactory.Core;
 using AgentFactory.Core.Configuration;
 using AgentFactory.Core.Validation;
+using AgentFactory.Functions.Orchestration.Cleanup;
 using AgentFactory.Functions.Orchestration.Secrets;
 using AgentFactory.Functions.Storage;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class ValidateConfigurationActivity(
     ConfigurationRules rules,
     ICapacityProvider capacity,
     AgentNameTable names,
+    CleanupFence fence,
     IOptions<AgentCreationOptions> options,
     DeploymentEventTable events,
     TimeProvider time) : DeploymentActivity<ValidateConfigurationInput, ValidationOutcome>(events, time)
@@ -73,6 +75,12 @@ public sealed class ValidateConfigurationActivity(
         {
             // Another creation took the name between the check and now.
             return Invalid([new("/name", ValidationCodes.NameTaken, $"You already have an agent named '{configuration.Name}'; choose another name.")]);
+        }
+
+        if (await fence.HasBegunAsync(ticket.TenantId, ticket.DeploymentId, cancellationToken).ConfigureAwait(false))
+        {
+            await names.ReleaseAsync(ticket.TenantId, configuration.Name, ticket.DeploymentId, CancellationToken.None).ConfigureAwait(false);
+            throw new CleanupBegunException(ticket.DeploymentId);
         }
 
         if (input.ReservedName is { } earlier && earlier != configuration.Name)

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
+using AgentFactory.Functions.Tests.Packaging;
+
+namespace AgentFactory.Functions.Tests.Infra;
+
+/// <summary>
+/// infra/ compiles and lints with the Bicep CLI from NuGet (Azure.Bicep.CommandLine.linux-x64, restored with this
+/// project) with no warning at all, and the compiled templates keep the promises docs/DEPLOYMENT.md makes.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class BicepTests
+{
+    private static readonly string Infra = Path.Combine(FunctionsLayout.RepositoryRoot(), "infra");
+
+    public static TheoryData<string> BicepFiles() => [.. Directory.EnumerateFiles(Infra, "*.bicep*", SearchOption.AllDirectories)
+        .Where(f => f.EndsWith(".bicep", StringComparison.Ordinal) || f.EndsWith(".bicepparam", StringComparison.Ordinal))
+        .Select(f => Path.GetRelativePath(Infra, f)).Order(StringComparer.Ordinal)];
+
+    [Theory(Timeout = 120_000)]
+    [MemberData(nameof(BicepFiles))]
+    public async Task Lint_EveryFile_HasNoWarningOrError(string file)
+    {
+        (int exitCode, string output) = await BicepAsync("lint", Path.Combine(Infra, file));
+
+        Assert.True(exitCode == 0 && output.Trim().Length == 0, $"bicep lint {file} (exit {exitCode}):\n{output}");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Build_App_StorageIsKeylessAndTheFunctionAppIsACustomHandlerWithAlwaysReadyInstances()
+    {
+        JsonNode template = await BuildAsync("modules/app.bicep");
+
+        JsonNode storage = Resource(template, "Microsoft.Storage/storageAccounts");
+        Assert.False((bool)storage["properties"]!["allowSharedKeyAccess"]!);
+        JsonNode site = Resource(template, "Microsoft.Web/sites");
+        Assert.Equal("functionapp,linux", (string?)site["kind"]);
+        JsonNode config = site["properties"]!["functionAppConfig"]!;
+        Assert.Equal("custom", (string?)config["runtime"]!["name"]);
+        Assert.Equal("http", (string?)config["scaleAndConcurrency"]!["alwaysReady"]![0]!["name"]);
+        Assert.Equal("UserAssignedIdentity", (string?)config["deployment"]!["storage"]!["authentication"]!["type"]);
+        Assert.Equal("FlexConsumption", (string?)Resource(template, "Microsoft.Web/serverfarms")["sku"]!["tier"]);
+
+        string[] settings = [.. site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().Select(s => (string)s!["name"]!)];
+        Assert.Contains("AzureWebJobsStorage__accountName", settings);
+        Assert.Contains("AzureWebJobsStorage__credential", settings);
+        Assert.DoesNotContain("AzureWebJobsStorage", settings);
+        Assert.DoesNotContain("AGENTFACTORY_STORAGE", settings);
+        // Flex Consumption takes the runtime from functionAppConfig and refuses these as settings.
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings);
+        Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", settings);
+        Assert.Contains("AgentFactory__Containers__Provider", settings);
+        Assert.Contains("AgentFactory__Containers__Aci__SubscriptionId", settings);
+        Assert.Contains("AgentFactory__Containers__Aci__ResourceGroup", settings);
+        Assert.Contains("AgentFactory__Containers__Aci__Location", settings);
+        Assert.Contains("AgentFactory__Progress__Provider", settings);
+        Assert.Contains("AgentFactory__Progress__WebPubSub__ConnectionString", settings);
+        Assert.Contains("AgentFactory__Progress__WebPubSub__Hub", settings);
+
+        // Blob Data Owner, Queue and Table Data Contributor, assigned on the account to the app's identity.
+        JsonNode storageRoles = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"), r => (string?)r["copy"]?["name"] == "storageRoles");
+        string roleList = storageRoles["copy"]!["count"]!.ToString() + template["variables"]!["roles"]!.ToJsonString();
+        foreach (string role in new[] { "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3" })
+        {
+            Assert.Contains(role, roleList, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Microsoft.Storage/storageAccounts", (string?)storageRoles["scope"], StringComparison.Ordinal);
+
+        Assert.Equal("deny", (string?)Resource(template, "Microsoft.SignalRService/webPubSub/hubs")["properties"]!["anonymousConnectPolicy"]);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Build_Agents_ContainerGroupRightsAreLimitedToTheAgentsResourceGroup()
+    {
+        JsonNode template = await BuildAsync("modules/agents.bicep");
+
+        JsonNode role = Resource(template, "Microsoft.Authorization/roleDefinitions");
+        Assert.Equal("[resourceGroup().id]", (string?)role["properties"]!["assignableScopes"]![0]);
+        string[] actions = [.. role["properties"]!["permissions"]![0]!["actions"]!.AsArray().Select(a => (string)a!)];
+        Assert.All(actions, a => Assert.True(a.StartsWith("Microsoft.ContainerInstance/", StringComparison.Ordinal)
+            || a == "Microsoft.Resources/subscriptions/resourceGroups/read", a));
+        Assert.DoesNotContain(actions, a => a.Contains('*', StringComparison.Ordinal));
+        Assert.Contains("Microsoft.ContainerInstance/containerGroups/start/action", actions);
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData("main.dev.bicepparam", 1)]
+    [InlineData("main.prod.bicepparam", 2)]
+    public async Task BuildParams_EachEnvironment_KeepsInstancesAlwaysReady(string file, int alwaysReady)
+    {
+        string output = Path.Combine(Path.GetTempPath(), "agentfactory-bicep-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        try
+        {
+            (int exitCode, string text) = await BicepAsync("build-params", Path.Combine(Infra, file), "--outfile", output);
+            Assert.True(exitCode == 0, text);
+
+            JsonNode parameters = JsonNode.Parse(await File.ReadAllTextAsync(output))!["parameters"]!;
+            Assert.Equal(alwaysReady, (int)parameters["alwaysReadyInstances"]!["value"]!);
+            Assert.Equal("test-only-key", (string?)parameters["secretsKey"]!["value"]);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    private static async Task<JsonNode> BuildAsync(string file)
+    {
+        (int exitCode, string output) = await BicepAsync("build", Path.Combine(Infra, file), "--stdout");
+        Assert.True(exitCode == 0, output);
+        return JsonNode.Parse(output)!;
+    }
+
+    private static IEnumerable<JsonNode> Resources(JsonNode template, string type) =>
+        template["resources"] switch
+        {
+            JsonArray array => array.Where(r => (string?)r!["type"] == type).Select(r => r!),
+            JsonObject map => map.Select(p => p.Value).Where(r => (string?)r!["type"] == type).Select(r => r!),
+            _ => [],
+        };
+
+    private static JsonNode Resource(JsonNode template, string type) => Assert.Single(Resources(template, type));
+
+    /// <summary>Runs the CLI that NuGet restored for this project; stdout and stderr together (lint reports on stderr).</summary>
+    private static async Task<(int ExitCode, string Output)> BicepAsync(params string[] arguments)
+    {
+        string directory = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepDirectory").Value!;
+        string bicep = Path.Combine(directory, "tools", "bicep");
+        Assert.True(File.Exists(bicep), $"The Bicep CLI is not at {bicep}: restore tests/AgentFactory.Functions.Tests (PackageDownload Azure.Bicep.CommandLine.linux-x64).");
+        // NuGet extracts files without the execute bit on some machines.
+        File.SetUnixFileMode(bicep, File.GetUnixFileMode(bicep) | UnixFileMode.UserExecute);
+        var start = new ProcessStartInfo(bicep, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["AGENTFACTORY_SECRETS_KEY"] = "test-only-key";
+        start.Environment["AGENTFACTORY_AGENT_IMAGE"] = "factory.azurecr.io/agent-runtime:1.0";
+        // Offline: no telemetry, no module registry.
+        start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
+        // The CLI is a .NET program: it must not depend on the machine having ICU.
+        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
