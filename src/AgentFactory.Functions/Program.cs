@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AgentFactory.Functions.Apis;
 using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Hosting;
+using AgentFactory.Functions.Progress;
 using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
 
@@ -27,6 +28,7 @@ builder.Services.AddFactoryContainers(builder.Configuration);
 builder.Services.AddFactorySandbox(storage);
 builder.Services.AddDurableTaskApi();
 builder.Services.AddAgentFactoryOrchestrations(builder.Configuration, storage);
+builder.Services.AddFactoryProgress(builder.Configuration);
 
 var app = builder.Build();
 app.UseFunctionsHostForwardedHeaders(app.Configuration);
@@ -34,6 +36,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+// The live-progress routes (the local Web PubSub hub, /ws/factory/deployment/{id}).
+app.UseWebSockets();
 app.MapOpenApi("/api/openapi/{documentName}.json").WithName("OpenApiDocument");
 app.MapFactoryApis();
 await app.RunAsync();

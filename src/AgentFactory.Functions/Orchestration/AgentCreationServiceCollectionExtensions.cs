@@ -41,7 +41,7 @@ public static class AgentCreationServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddSingleton(_ => new DeploymentEventTable(storage.CreateTableServiceClient(), tablePrefix));
+        services.AddSingleton(sp => new DeploymentEventTable(storage.CreateTableServiceClient(), tablePrefix, sp.GetService<IDeploymentEventObserver>()));
         services.TryAddSingleton<ISecretStore>(sp =>
             new TableSecretStore(storage.CreateTableServiceClient(), sp.GetRequiredService<IOptions<SecretStoreOptions>>(), tablePrefix));
         services.AddSingleton<ConfigurationSecrets>();
