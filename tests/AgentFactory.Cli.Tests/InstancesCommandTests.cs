@@ -62,7 +62,7 @@ public sealed class InstancesCommandTests(WizardApp app, ITestOutputHelper log)
         CliRun paged = await Cli(key, "instances", "list", "--status", "Running,Pending", "--created-from", from, "--top", "1", "--all", "--json");
         using (JsonDocument list = JsonDocument.Parse(paged.Out))
         {
-            Assert.Equal([id, second], list.RootElement.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!).Order());
+            Assert.Equal(new[] { id, second }.Order(), list.RootElement.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("instanceId").GetString()!).Order());
             Assert.Equal(JsonValueKind.Null, list.RootElement.GetProperty("continuationToken").ValueKind);
         }
 
