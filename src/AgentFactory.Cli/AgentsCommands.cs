@@ -188,7 +188,9 @@ internal static class AgentsCommands
     private static void WriteFailure(TextWriter error, JsonElement view)
     {
         JsonElement creation = view.TryGetProperty("creation", out JsonElement c) ? c : default;
-        string outcome = Text.Of(view, "status") ?? "unknown";
+        string runtime = Text.Of(view, "runtimeStatus") ?? "purged";
+        string outcome = (Text.Of(view, "status") ?? "unknown")
+            + (runtime.Equals("completed", StringComparison.OrdinalIgnoreCase) ? "" : $" (orchestration {runtime})");
         string reason = Text.Of(view, "error") ?? Text.Of(creation, "error") ?? Text.Of(creation, "message") ?? "no reason given";
         error.WriteLine($"error: the deployment ended {outcome}: {reason}");
         if (creation.ValueKind == JsonValueKind.Object && creation.TryGetProperty("validationErrors", out JsonElement problems)

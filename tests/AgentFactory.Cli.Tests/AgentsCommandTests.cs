@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AgentFactory.Core;
 using AgentFactory.Core.Configuration;
 using AgentFactory.Core.Templates;
+using AgentFactory.Functions.Tests.Containers;
 using AgentFactory.Functions.Tests.EndToEnd;
 using Xunit.Abstractions;
 
@@ -124,6 +125,62 @@ public sealed class AgentsCommandTests(WizardApp app, ITestOutputHelper log) : I
         Assert.Matches(@"(?m)^  /name: [\w.]+: ", run.Error);
         Assert.Matches(@"(?m)^  /tier: [\w.]+: ", run.Error);
         Assert.Equal(0, JsonDocument.Parse(instances.Out).RootElement.GetProperty("instances").GetArrayLength());
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task AgentsCreate_Wait_DeploymentFails_ExitsFailed_WithItsProblems()
+    {
+        (_, string key) = await CliHost.NewTenantAsync(app);
+        // "***" asks to keep a secret of an earlier submission: the configuration's rules accept it (POST /validate
+        // passes), but a new deployment has no earlier value, so the orchestration's validation fails the creation.
+        string config = WriteConfiguration("tmpl-blank", "cli-fails-" + Guid.NewGuid().ToString("N")[..6], json =>
+        {
+            json["advanced"]!["environment"] = new JsonArray(new JsonObject { ["name"] = "API_TOKEN", ["value"] = "***", ["secret"] = true });
+            return json;
+        });
+
+        CliRun run = await CliHost.RunAsync(app, key, "agents", "create", "--template", "tmpl-blank", "--config", config, "--wait");
+        log.WriteLine(run.ToString());
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains(" ValidationFailed ", run.Out, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^error: the deployment ended failed: ", run.Error);
+        Assert.Matches(@"(?m)^  /advanced/environment/0/value: secret\.missing: ", run.Error);
+        Assert.DoesNotContain("Succeeded:", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task AgentsCreate_Wait_InstanceTerminated_ExitsFailed_InsteadOfWaitingForever()
+    {
+        (string tenant, string key) = await CliHost.NewTenantAsync(app);
+        string name = "cli-term-" + Guid.NewGuid().ToString("N")[..6];
+        app.RemoveLater(tenant, name);
+        try
+        {
+            string config = WriteConfiguration("tmpl-blank", name);
+            Task<CliRun> waiting = CliHost.RunAsync(app, key, "agents", "create", "--config", config, "--wait");
+
+            // The tenant is new: its only instance is this creation. Terminate it as soon as it exists.
+            string id = "";
+            await Eventually.TrueAsync(async () =>
+            {
+                CliRun list = await CliHost.RunAsync(app, key, "instances", "list", "--json");
+                JsonElement[] instances = [.. JsonDocument.Parse(list.Out).RootElement.GetProperty("instances").EnumerateArray()];
+                id = instances.Length == 1 ? instances[0].GetProperty("instanceId").GetString()! : "";
+                return id.Length > 0;
+            }, TimeSpan.FromSeconds(60), "the creation's instance");
+            CliRun terminate = await CliHost.RunAsync(app, key, "instances", "terminate", id, "--reason", "stopped by the test");
+            Assert.True(terminate.ExitCode == 0, terminate.ToString());
+
+            CliRun run = await waiting;
+            log.WriteLine(run.ToString());
+            Assert.Equal(ExitCodes.Failed, run.ExitCode);
+            Assert.Contains("(orchestration terminated)", run.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await app.RemoveContainersAsync();
+        }
     }
 
     [Fact]
