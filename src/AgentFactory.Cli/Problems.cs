@@ -27,11 +27,7 @@ internal static class Problems
 
         string title = Text.Of(problem, "title") ?? "Request failed";
         error.WriteLine($"error: {title} (HTTP {ex.Status})");
-        if (Text.Of(problem, "detail") is { Length: > 0 } detail)
-        {
-            error.WriteLine("  " + detail);
-        }
-
+        var fieldErrors = new List<(string Field, string Message)>();
         if (problem.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Object)
         {
             foreach (JsonProperty field in errors.EnumerateObject())
@@ -39,11 +35,19 @@ internal static class Problems
                 IEnumerable<string> messages = field.Value.ValueKind == JsonValueKind.Array
                     ? field.Value.EnumerateArray().Select(m => m.ToString())
                     : [field.Value.ToString()];
-                foreach (string message in messages)
-                {
-                    error.WriteLine($"  {(field.Name.Length == 0 ? "(body)" : field.Name)}: {message}");
-                }
+                fieldErrors.AddRange(messages.Select(m => (field.Name.Length == 0 ? "(body)" : field.Name, m)));
             }
+        }
+
+        // A validation problem's detail often just repeats its field errors: say it once.
+        if (Text.Of(problem, "detail") is { Length: > 0 } detail && detail != string.Join(" ", fieldErrors.Select(f => f.Message)))
+        {
+            error.WriteLine("  " + detail);
+        }
+
+        foreach ((string field, string message) in fieldErrors)
+        {
+            error.WriteLine($"  {field}: {message}");
         }
     }
 }
