@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AgentFactory.Cli;
 
 /// <summary>What a command needs: the API, where to write, and whether to write JSON.</summary>
@@ -30,6 +32,12 @@ internal static class CliApp
             Uri url = BaseUrl(parsed.Option("url") ?? environment("AGENTFACTORY_URL") ?? DefaultUrl);
             string key = parsed.Option("key") ?? environment("AGENTFACTORY_KEY")
                 ?? throw new UsageException("No key: set AGENTFACTORY_KEY (or pass --key).");
+            if (key.Length == 0 || key.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c > '~'))
+            {
+                // Said without the key itself, which must not reach a terminal or a CI log.
+                throw new UsageException("The key is empty or has characters an HTTP header cannot carry (spaces, line breaks, non-ASCII).");
+            }
+
             using var api = new FactoryClient(url, key, handler);
             return await command(new CliContext(api, output, error, json, cancellationToken), parsed);
         }
@@ -47,6 +55,12 @@ internal static class CliApp
         catch (HttpRequestException ex)
         {
             error.WriteLine("error: " + ex.Message);
+            return ExitCodes.Server;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // A 2xx answer that is not the API's JSON: --url names another server, or a proxy answered.
+            error.WriteLine($"error: the answer is not what the Agent Factory API sends ({ex.Message}); is the URL right?");
             return ExitCodes.Server;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -77,6 +77,38 @@ public sealed class ErrorsTests(WizardApp app)
     }
 
     [Fact]
+    public async Task AKeyAHeaderCannotCarry_ExitsUsage_WithoutEchoingIt()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int code = await CliApp.RunAsync(["templates", "list"], output, error, name => name == "AGENTFACTORY_KEY" ? "secret-part\nsecond" : null);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.DoesNotContain("secret-part", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnotherServer_AnsweringHtml_ExitsServer()
+    {
+        // --url pointing at some web server that answers 200 with a page, not the API's JSON.
+        using var handler = new FixedAnswer("<html>Welcome</html>");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int code = await CliApp.RunAsync(["templates", "list", "--url", "http://example.invalid", "--key", "k"], output, error, _ => null, handler);
+
+        Assert.Equal(ExitCodes.Server, code);
+        Assert.StartsWith("error: the answer is not what the Agent Factory API sends", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class FixedAnswer(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body) });
+    }
+
+    [Fact]
     public async Task NothingListening_ExitsServer()
     {
         // A port that was free a moment ago: connecting is refused.
