@@ -52,7 +52,7 @@ internal static class CliApp
             Problems.Write(error, ex);
             return ExitCodes.ForStatus(ex.Status);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             error.WriteLine("error: " + ex.Message);
             return ExitCodes.Server;
