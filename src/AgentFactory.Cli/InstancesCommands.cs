@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -19,7 +20,7 @@ internal static class InstancesCommands
         query.Add("createdTimeFrom", args.Option("created-from"));
         query.Add("createdTimeTo", args.Option("created-to"));
         query.Add("instanceIdPrefix", args.Option("prefix"));
-        query.Add("top", args.IntOption("top", 1, 1000)?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        query.Add("top", args.IntOption("top", 1, 1000)?.ToString(CultureInfo.InvariantCulture));
         bool all = args.Flag("all");
         string? token = args.Option("continuation");
         args.EnsureAllUsed();
@@ -275,8 +276,8 @@ internal static class InstancesCommands
     {
         var parts = new List<string>();
         if (Text.Of(e, "ScheduledTime") is { } scheduled && Text.Of(e, "Timestamp") is { } finished
-            && DateTimeOffset.TryParse(scheduled, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset s)
-            && DateTimeOffset.TryParse(finished, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset f))
+            && DateTimeOffset.TryParse(scheduled, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset s)
+            && DateTimeOffset.TryParse(finished, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset f))
         {
             parts.Add($"{(f - s).TotalMilliseconds:0} ms");
         }
