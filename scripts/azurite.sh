@@ -22,22 +22,26 @@ die() { echo "azurite.sh: $*" >&2; exit 1; }
 # Make DIR absolute relative to the caller's cwd, before anything cd's elsewhere.
 abs_dir() { mkdir -p "$1" && (cd "$1" && pwd); }
 
-# npm deps are needed only for Azurite; install them from the committed lock when
-# missing. flock: two instances starting at once on a fresh clone must not run
+# npm deps (Azurite, and @azure/web-pubsub-client for the live-progress tests);
+# install them from the committed lock when either is missing. flock: two instances starting at once on a fresh clone must not run
 # `npm ci` concurrently into the same node_modules.
+npm_deps_present() {
+  [[ -x "$root/node_modules/.bin/azurite" && -f "$root/node_modules/@azure/web-pubsub-client/package.json" ]]
+}
+
 ensure_npm_deps() {
-  [[ -x "$root/node_modules/.bin/azurite" ]] && return 0
+  npm_deps_present && return 0
   command -v npm >/dev/null || die "npm not found: install Node.js (>= 20) and npm"
   mkdir -p "$root/.azurite"
   (
     flock 9
-    if [[ ! -x "$root/node_modules/.bin/azurite" ]]; then
+    if ! npm_deps_present; then
       echo "azurite.sh: installing npm dependencies (npm ci)" >&2
       # stdout -> stderr: our stdout is reserved for the connection string.
       (cd "$root" && npm ci --no-audit --no-fund </dev/null) >&2
     fi
   ) 9>"$root/.azurite/npm.lock"
-  [[ -x "$root/node_modules/.bin/azurite" ]] || die "npm ci did not install azurite"
+  npm_deps_present || die "npm ci did not install azurite and @azure/web-pubsub-client"
 }
 
 # Three distinct free ports, asked from the kernel (bind to port 0) by node,

@@ -5,6 +5,7 @@ using AgentFactory.Bench;
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- [replay] [episodes] [all]
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- storage-all | storage | storage-2proc | storage-memory | storage-ceiling
 //   dotnet run -c Release --project bench/AgentFactory.Bench -- agent-creation
+//   dotnet run -c Release --project bench/AgentFactory.Bench -- pubsub-fanout   (the local Web PubSub hub)
 // "all" (the default) is the in-memory engine; the storage scenarios run on AGENTFACTORY_STORAGE or a private Azurite.
 if (args is ["storage-worker"])
 {
@@ -12,7 +13,7 @@ if (args is ["storage-worker"])
     return await StorageWorkerMode.RunAsync();
 }
 
-string[] known = ["replay", "episodes", "all", "storage", "storage-2proc", "storage-memory", "storage-ceiling", "storage-all", "agent-creation"];
+string[] known = ["replay", "episodes", "all", "storage", "storage-2proc", "storage-memory", "storage-ceiling", "storage-all", "agent-creation", "pubsub-fanout"];
 string[] chosen = args.Length == 0 ? ["all"] : [.. args.Select(a => a.ToLowerInvariant())];
 if (chosen.Except(known).FirstOrDefault() is { } unknown)
 {
@@ -29,6 +30,11 @@ EpisodesReport? episodes = all || chosen.Contains("episodes") ? await EpisodesSc
 if (replay is not null || episodes is not null)
 {
     Anchors.Print(replay, episodes);
+}
+
+if (chosen.Contains("pubsub-fanout"))
+{
+    await PubSubFanoutScenario.RunAsync();
 }
 
 if (chosen.Any(c => c.StartsWith("storage", StringComparison.Ordinal)))

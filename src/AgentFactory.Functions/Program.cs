@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AgentFactory.Functions.Apis;
 using AgentFactory.Functions.Hosting;
+using AgentFactory.Functions.Progress;
 using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
 
@@ -25,12 +26,15 @@ builder.Services.AddFactoryDomain(o => builder.Configuration.GetSection("AgentFa
 builder.Services.AddFactorySandbox(storage);
 builder.Services.AddDurableTaskApi();
 builder.Services.AddAgentFactoryOrchestrations(builder.Configuration, storage);
+builder.Services.AddFactoryProgress(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+// The live-progress routes (the local Web PubSub hub, /ws/factory/deployment/{id}).
+app.UseWebSockets();
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.MapFactoryApis();
 await app.RunAsync();

@@ -18,6 +18,7 @@ public static class FactoryApis
         app.MapSandboxApi();
         app.MapAgentsApi();
         app.MapStatsApi();
+        app.MapProgressApi();
         app.MapDurableTaskApi();
         return app;
     }

@@ -41,7 +41,7 @@ public static class AgentCreationServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddSingleton(_ => new DeploymentEventTable(new TableServiceClient(connectionString), tablePrefix));
+        services.AddSingleton(sp => new DeploymentEventTable(new TableServiceClient(connectionString), tablePrefix, sp.GetService<IDeploymentEventObserver>()));
         services.TryAddSingleton<ISecretStore>(sp =>
             new TableSecretStore(new TableServiceClient(connectionString), sp.GetRequiredService<IOptions<SecretStoreOptions>>(), tablePrefix));
         services.AddSingleton<ConfigurationSecrets>();

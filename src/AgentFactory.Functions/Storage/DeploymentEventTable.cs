@@ -35,6 +35,15 @@ public sealed record DeploymentEvent
 }
 
 /// <summary>
+/// Told about every event once it is in the log (live progress: the local hub, Web PubSub, the WebSocket route).
+/// <see cref="Appended"/> must return at once and never throw: it hands the event to queues and returns.
+/// </summary>
+public interface IDeploymentEventObserver
+{
+    void Appended(DeploymentEvent e);
+}
+
+/// <summary>
 /// The <c>DeploymentEvents</c> table: PartitionKey = deployment id, RowKey = the sequence number zero-padded to 19 digits,
 /// so a deployment's log reads in order with one range query, and a client that reconnects catches up from its last
 /// sequence (<see cref="ListAsync"/> with <c>after</c>). Appending is an insert: a retried activity that appends the
@@ -43,11 +52,13 @@ public sealed record DeploymentEvent
 public sealed class DeploymentEventTable
 {
     private int _created;
+    private readonly IDeploymentEventObserver? _observer;
 
     /// <summary>The table <c>{tablePrefix}DeploymentEvents</c> on <paramref name="service"/>'s account.</summary>
-    public DeploymentEventTable(TableServiceClient service, string tablePrefix = "")
+    public DeploymentEventTable(TableServiceClient service, string tablePrefix = "", IDeploymentEventObserver? observer = null)
     {
         Table = service.GetTableClient(tablePrefix + "DeploymentEvents");
+        _observer = observer;
     }
 
     public TableClient Table { get; }
@@ -77,6 +88,23 @@ public sealed class DeploymentEventTable
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Tells the live-progress observer about <paramref name="e"/>, an event that is in the log (appended now or found
+    /// there by a re-run: announcing twice is harmless, receivers keep the last sequence they have). Never throws and
+    /// never waits, so a publishing problem can neither fail nor slow an activity.
+    /// </summary>
+    public void Announce(DeploymentEvent e)
+    {
+        try
+        {
+            _observer?.Appended(e);
+        }
+        catch (Exception)
+        {
+            // The log has the event; live clients catch up from it (GET …/events?after=N).
         }
     }
 

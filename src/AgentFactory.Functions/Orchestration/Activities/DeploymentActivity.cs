@@ -28,11 +28,12 @@ public abstract class DeploymentActivity<TInput, TOutput>(DeploymentEventTable e
         ProgressTicket ticket = TicketOf(input);
         if (await events.GetAsync(ticket.DeploymentId, ticket.Sequence, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
+            events.Announce(earlier);
             return Recorded(earlier);
         }
 
         Published<TOutput> published = await ExecuteAsync(input, cancellationToken).ConfigureAwait(false);
-        bool appended = await events.AppendAsync(new DeploymentEvent
+        var e = new DeploymentEvent
         {
             DeploymentId = ticket.DeploymentId,
             Sequence = ticket.Sequence,
@@ -43,10 +44,18 @@ public abstract class DeploymentActivity<TInput, TOutput>(DeploymentEventTable e
             Progress = ticket.Progress,
             Message = published.Message,
             DataJson = JsonSerializer.Serialize(published.Result, DataConverter.DefaultOptions),
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (await events.AppendAsync(e, cancellationToken).ConfigureAwait(false))
+        {
+            // Live progress only after the log has the event: the log is the source of truth.
+            events.Announce(e);
+            return published.Result;
+        }
 
         // Two copies of one call ran at once: the one whose event landed is the result.
-        return appended ? published.Result : Recorded((await events.GetAsync(ticket.DeploymentId, ticket.Sequence, cancellationToken).ConfigureAwait(false))!);
+        DeploymentEvent recorded = (await events.GetAsync(ticket.DeploymentId, ticket.Sequence, cancellationToken).ConfigureAwait(false))!;
+        events.Announce(recorded);
+        return Recorded(recorded);
     }
 
     private static TOutput Recorded(DeploymentEvent recorded) =>

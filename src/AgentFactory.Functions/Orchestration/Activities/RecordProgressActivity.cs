@@ -52,7 +52,7 @@ public sealed class RecordProgressActivity(DeploymentEventTable events, Deployme
         var at = new DateTimeOffset(DateTime.SpecifyKind(input.At, DateTimeKind.Utc));
         foreach (ProgressEvent e in input.Events)
         {
-            await events.AppendAsync(new DeploymentEvent
+            var appended = new DeploymentEvent
             {
                 DeploymentId = input.Ticket.DeploymentId,
                 Sequence = e.Sequence,
@@ -63,7 +63,11 @@ public sealed class RecordProgressActivity(DeploymentEventTable events, Deployme
                 Progress = e.Progress,
                 Message = e.Message,
                 DataJson = e.DataJson,
-            }, cancellationToken).ConfigureAwait(false);
+            };
+            await events.AppendAsync(appended, cancellationToken).ConfigureAwait(false);
+
+            // Also when a retry found it already there: the first run may have stopped before announcing it.
+            events.Announce(appended);
         }
 
         return input.Update is null || await UpdateAsync(input.Ticket, at, input.Update, cancellationToken).ConfigureAwait(false);

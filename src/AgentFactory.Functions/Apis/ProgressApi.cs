@@ -1,0 +1,183 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using AgentFactory.Core;
+using AgentFactory.Durable;
+using AgentFactory.Functions.Orchestration;
+using AgentFactory.Functions.Progress;
+using AgentFactory.Functions.Progress.LocalHub;
+using AgentFactory.Functions.Progress.WebPubSub;
+using AgentFactory.Functions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AgentFactory.Functions.Apis;
+
+/// <summary>
+/// Live progress of a deployment. <c>GET /api/platform/factory/agents/{id}/negotiate</c> → <c>{url, token, group}</c>:
+/// a Web PubSub client URL (Azure's, or the local hub's) whose token lets the caller join only that deployment's group,
+/// read-only. <c>WS /ws/factory/deployment/{id}?after=N</c>: the deployment's events as JSON text frames, from the
+/// log after N then live, each once and in order; closed (1000) once the deployment has ended and all was sent. Both
+/// need the caller's key (<c>code</c> query parameter for browsers' WebSockets); another tenant's deployment is not found.
+/// </summary>
+public static class ProgressApi
+{
+    /// <summary>How often the WebSocket route looks at the log when nothing was announced (events written by another instance).</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
+
+    public static IEndpointRouteBuilder MapProgressApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(FactoryHttp.Prefix + "/agents/{id}/negotiate", NegotiateAsync).RequireAuthorization("Factory").WithTags("Agents").WithName("NegotiateProgress");
+        app.MapGet("/ws/factory/deployment/{id}", StreamAsync).RequireAuthorization("Factory").WithTags("Agents").WithName("DeploymentWebSocket");
+        if (app.ServiceProvider.GetRequiredService<IOptions<ProgressOptions>>().Value.Provider == ProgressProvider.Local)
+        {
+            app.MapLocalWebPubSubHub();
+        }
+
+        return app;
+    }
+
+    private static async Task<IResult> NegotiateAsync(HttpContext context, AgentCreationService creation, IServiceProvider services, string id,
+        CancellationToken cancellationToken)
+    {
+        string tenant = FactoryHttp.TenantOf(context.User);
+        if (await creation.ListEventsAsync(tenant, id, 0, 1, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+
+        string group = ProgressGroups.For(id);
+        string[] roles = ["webpubsub.joinLeaveGroup." + group];
+        string? user = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        Uri url = services.GetService<WebPubSubServiceClient>() is { } azure
+            ? azure.GetClientAccessUri(user, roles, [group], services.GetRequiredService<IOptions<ProgressOptions>>().Value.ClientTokenLifetime)
+            : services.GetRequiredService<LocalWebPubSubHub>().GetClientAccessUri(
+                new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}"), user, roles, [group]);
+        string token = System.Web.HttpUtility.ParseQueryString(url.Query)["access_token"]!;
+        return FactoryHttp.Json(new { url = url.AbsoluteUri, token, group });
+    }
+
+    private static async Task<IResult> StreamAsync(HttpContext context, AgentCreationService creation, DeploymentEventFeed feed, string id, long after = 0)
+    {
+        if (after < 0)
+        {
+            return FactoryHttp.Problem(StatusCodes.Status400BadRequest, "Invalid query parameter", "'after' must be ≥ 0.");
+        }
+
+        string tenant = FactoryHttp.TenantOf(context.User);
+        CancellationToken aborted = context.RequestAborted;
+        // Subscribe before the first read, so nothing written in between is missed; the log fills any gap.
+        using DeploymentEventFeed.Subscription live = feed.Subscribe(id);
+        IReadOnlyList<DeploymentEvent>? first = await creation.ListEventsAsync(tenant, id, after, 1000, aborted);
+        if (first is null)
+        {
+            return FactoryHttp.Problem(StatusCodes.Status404NotFound, "Deployment not found", "No deployment with that id belongs to you.");
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return FactoryHttp.Problem(StatusCodes.Status400BadRequest, "WebSocket required", "Connect with a WebSocket (ws:// or wss://).");
+        }
+
+        using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _ = DrainClientAsync(socket, closing);
+        try
+        {
+            long cursor = await SendAsync(socket, first, after, closing.Token);
+            while (!closing.IsCancellationRequested)
+            {
+                DeploymentEvent? next = await NextAnnouncedAsync(live, closing.Token);
+                if (next is not null && next.Sequence <= cursor)
+                {
+                    continue;
+                }
+
+                if (next is not null && next.Sequence == cursor + 1)
+                {
+                    cursor = await SendAsync(socket, [next], cursor, closing.Token);
+                    continue;
+                }
+
+                // A gap, or nothing announced for a while: the log says what there is.
+                IReadOnlyList<DeploymentEvent> page = await creation.ListEventsAsync(tenant, id, cursor, 1000, closing.Token) ?? [];
+                cursor = await SendAsync(socket, page, cursor, closing.Token);
+                if (page.Count == 0 && next is null && await creation.GetStatusAsync(tenant, id, closing.Token) is { } view && Ended(view)
+                    && (await creation.ListEventsAsync(tenant, id, cursor, 1, closing.Token) ?? []).Count == 0)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "The deployment has ended.", closing.Token);
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // The client went away.
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task<DeploymentEvent?> NextAnnouncedAsync(DeploymentEventFeed.Subscription live, CancellationToken cancellationToken)
+    {
+        if (live.Events.TryRead(out DeploymentEvent? ready))
+        {
+            return ready;
+        }
+
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(IdlePoll);
+        try
+        {
+            return await live.Events.ReadAsync(idle.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<long> SendAsync(WebSocket socket, IReadOnlyList<DeploymentEvent> events, long cursor, CancellationToken cancellationToken)
+    {
+        foreach (DeploymentEvent e in events)
+        {
+            if (e.Sequence <= cursor)
+            {
+                continue;
+            }
+
+            await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(e, AgentFactoryJson.Options), WebSocketMessageType.Text, true, cancellationToken);
+            cursor = e.Sequence;
+        }
+
+        return cursor;
+    }
+
+    // The route only sends; reading notices the client's close (and ignores anything else it says).
+    private static async Task DrainClientAsync(WebSocket socket, CancellationTokenSource closing)
+    {
+        byte[] buffer = new byte[1024];
+        try
+        {
+            while (!closing.IsCancellationRequested)
+            {
+                ValueWebSocketReceiveResult result = await socket.ReceiveAsync(buffer.AsMemory(), closing.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+        }
+
+        await closing.CancelAsync();
+    }
+
+    // The orchestration records its last events before it ends, so an ended one has nothing more to come.
+    private static bool Ended(DeploymentView view) => view.RuntimeStatus is { } runtime
+        ? runtime is not (OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended)
+        : view.Status is DeploymentStatus.Succeeded or DeploymentStatus.Failed or DeploymentStatus.Cancelled or DeploymentStatus.Expired;
+
+    private static IResult NotFound() =>
+        FactoryHttp.Problem(StatusCodes.Status404NotFound, "Deployment not found", "No deployment with that id belongs to you.");
+}

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace AgentFactory.Functions.Progress.WebPubSub;
+
+/// <summary>Options of <see cref="WebPubSubServiceClient"/>: Azure.Core's retry, transport and diagnostics settings.</summary>
+public sealed class WebPubSubServiceClientOptions : ClientOptions
+{
+}
+
+/// <summary>
+/// The Azure Web PubSub data-plane REST API (api-version 2024-01-01) for one hub, on Azure.Core's pipeline: retries
+/// (429, 503 and the other transient answers, honouring <c>Retry-After</c>), an HS256 bearer token signed with the
+/// access key for each attempt (<c>aud</c> = the request URL without query), and <see cref="RequestFailedException"/>
+/// with the service's error code for any other failure. Sends answer 202 (fire and forget: the service accepts them
+/// even when nobody listens).
+/// </summary>
+public partial class WebPubSubServiceClient
+{
+    public const string ApiVersion = "2024-01-01";
+
+    private static readonly RequestFailedDetailsParser ErrorParser = new WebPubSubErrorParser();
+
+    private readonly HttpPipeline _pipeline;
+    private readonly WebPubSubConnectionString _connection;
+    private readonly TimeProvider _time;
+
+    public WebPubSubServiceClient(WebPubSubConnectionString connection, string hub, WebPubSubServiceClientOptions? options = null, TimeProvider? time = null)
+    {
+        if (!IsValidHub(hub))
+        {
+            throw new ArgumentException("A hub name starts with a letter and holds at most 128 letters, digits and _`,.[] characters.", nameof(hub));
+        }
+
+        _connection = connection;
+        _time = time ?? TimeProvider.System;
+        Hub = hub;
+        options ??= new WebPubSubServiceClientOptions();
+        _pipeline = HttpPipelineBuilder.Build(new HttpPipelineOptions(options)
+        {
+            PerRetryPolicies = { new AccessKeyPolicy(connection.AccessKey, _time) },
+            RequestFailedDetailsParser = ErrorParser,
+        });
+    }
+
+    /// <summary>For mocking.</summary>
+    protected WebPubSubServiceClient()
+    {
+        _pipeline = null!;
+        _connection = null!;
+        _time = TimeProvider.System;
+        Hub = "";
+    }
+
+    public string Hub { get; }
+
+    public Uri Endpoint => _connection.Endpoint;
+
+    /// <summary>Hub names as the service takes them.</summary>
+    public static bool IsValidHub(string? hub) => hub is not null && HubPattern().IsMatch(hub);
+
+    /// <summary><c>POST /api/hubs/{hub}/:send</c>, to every connection of the hub except <paramref name="excluded"/>.</summary>
+    public virtual Task<Response> SendToAllAsync(BinaryData content, ContentType contentType, IEnumerable<string>? excluded = null,
+        CancellationToken cancellationToken = default) =>
+        SendAsync(["/:send"], content, contentType, excluded, cancellationToken);
+
+    /// <summary><c>POST /api/hubs/{hub}/groups/{group}/:send</c>.</summary>
+    public virtual Task<Response> SendToGroupAsync(string group, BinaryData content, ContentType contentType, IEnumerable<string>? excluded = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(group) || group.Length > 1024)
+        {
+            throw new ArgumentException("A group name is 1–1024 characters, not only white space.", nameof(group));
+        }
+
+        return SendAsync(["/groups/", group, "/:send"], content, contentType, excluded, cancellationToken);
+    }
+
+    /// <summary><c>POST /api/hubs/{hub}/users/{userId}/:send</c>.</summary>
+    public virtual Task<Response> SendToUserAsync(string userId, BinaryData content, ContentType contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return SendAsync(["/users/", userId, "/:send"], content, contentType, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The URL a client connects to: <c>wss://host/client/hubs/{hub}?access_token=…</c>, the token signed here with the
+    /// access key (as the SDKs do, no call to the service) with <c>aud</c> = <c>https://host/client/hubs/{hub}</c>.
+    /// </summary>
+    public virtual Uri GetClientAccessUri(string? userId, IEnumerable<string> roles, IEnumerable<string> groups, TimeSpan lifetime) =>
+        ClientAccess.Url(Endpoint, Hub, WebPubSubToken.ForClient(_connection.AccessKey, ClientAccess.Audience(Endpoint, Hub), _time.GetUtcNow(), lifetime,
+            userId, roles, groups));
+
+    private async Task<Response> SendAsync(string[] pathAfterHub, BinaryData content, ContentType contentType, IEnumerable<string>? excluded,
+        CancellationToken cancellationToken)
+    {
+        using HttpMessage message = _pipeline.CreateMessage();
+        Request request = message.Request;
+        request.Method = RequestMethod.Post;
+        request.Uri.Reset(Endpoint);
+        request.Uri.AppendPath("/api/hubs/", escape: false);
+        request.Uri.AppendPath(Hub, escape: true);
+        for (int i = 0; i < pathAfterHub.Length; i++)
+        {
+            // Odd parts are names (group, user): escaped; even parts are the API's own segments.
+            request.Uri.AppendPath(pathAfterHub[i], escape: i % 2 == 1);
+        }
+
+        request.Uri.AppendQuery("api-version", ApiVersion, true);
+        foreach (string id in excluded ?? [])
+        {
+            request.Uri.AppendQuery("excluded", id, true);
+        }
+
+        request.Headers.Add(HttpHeader.Names.ContentType, contentType.ToString());
+        request.Content = RequestContent.Create(content);
+        message.ResponseClassifier = Accepted;
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return message.Response.Status == 202 ? message.Response : throw new RequestFailedException(message.Response, null, ErrorParser);
+    }
+
+    private static readonly StatusCodeClassifier Accepted = new([202]);
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_`,.\[\]]{0,127}$")]
+    private static partial Regex HubPattern();
+
+    /// <summary>Signs each attempt: the token's <c>aud</c> is the URL being called.</summary>
+    private sealed class AccessKeyPolicy(string accessKey, TimeProvider time) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            // From the builder's own parts: System.Uri would re-encode the path (e.g. an escaped '/' in a group name).
+            RequestUriBuilder uri = message.Request.Uri;
+            bool defaultPort = uri.Port == -1 || (uri.Scheme == "https" && uri.Port == 443) || (uri.Scheme == "http" && uri.Port == 80);
+            string audience = $"{uri.Scheme}://{uri.Host}{(defaultPort ? "" : ":" + uri.Port)}{uri.Path}".TrimEnd('/');
+            message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + WebPubSubToken.ForRequest(accessKey, audience, time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>The service's <c>ErrorDetail {code, message}</c> body, or its <c>x-ms-error-code</c> header.</summary>
+    private sealed class WebPubSubErrorParser : RequestFailedDetailsParser
+    {
+        public override bool TryParse(Response response, out ResponseError? error, out IDictionary<string, string>? data)
+        {
+            data = null;
+            string? code = response.Headers.TryGetValue("x-ms-error-code", out string? header) ? header : null;
+            string? text = null;
+            try
+            {
+                if (response.Content?.ToMemory().Length > 0)
+                {
+                    using JsonDocument body = JsonDocument.Parse(response.Content);
+                    JsonElement root = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("error", out JsonElement inner)
+                        ? inner : body.RootElement;
+                    if (root.ValueKind == JsonValueKind.Object)
+                    {
+                        code ??= root.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                        text = root.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON (a proxy's page): the status and the header say enough.
+            }
+
+            error = code is null && text is null ? null : new ResponseError(code, text);
+            return error is not null;
+        }
+    }
+}
+
+/// <summary>The client URL and the audience of its token, for Azure and for the local hub alike.</summary>
+public static class ClientAccess
+{
+    /// <summary><c>https://host/client/hubs/{hub}</c> (http for an http endpoint): what a client token's <c>aud</c> names.</summary>
+    public static string Audience(Uri endpoint, string hub) =>
+        $"{endpoint.GetLeftPart(UriPartial.Authority)}{endpoint.AbsolutePath.TrimEnd('/')}/client/hubs/{Uri.EscapeDataString(hub)}";
+
+    /// <summary><c>wss://host/client/hubs/{hub}?access_token=…</c> (ws for an http endpoint).</summary>
+    public static Uri Url(Uri endpoint, string hub, string token)
+    {
+        var builder = new UriBuilder(Audience(endpoint, hub)) { Query = "access_token=" + Uri.EscapeDataString(token) };
+        builder.Scheme = endpoint.Scheme == "https" ? "wss" : "ws";
+        return builder.Uri;
+    }
+}
