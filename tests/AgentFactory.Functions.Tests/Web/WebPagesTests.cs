@@ -107,7 +107,7 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
             await console.GetByLabel("Function key").FillAsync(opsKey);
             await console.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
             await Expect(console.Locator("#dashboard")).ToContainTextAsync("Success rate");
-            await console.GetByLabel("Completed").CheckAsync();
+            await console.GetByRole(AriaRole.Checkbox, new() { Name = "Completed", Exact = true }).CheckAsync();
             await console.GetByLabel("Instance id starts with").FillAsync(deploymentId);
             await console.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
             await Expect(console.Locator("#instances tr")).ToHaveCountAsync(1);
@@ -121,7 +121,7 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
             Assert.DoesNotContain(secret, await console.ContentAsync(), StringComparison.Ordinal);
 
             // Terminate the other one, after confirming.
-            await console.GetByLabel("Completed").UncheckAsync();
+            await console.GetByRole(AriaRole.Checkbox, new() { Name = "Completed", Exact = true }).UncheckAsync();
             await console.GetByLabel("Instance id starts with").FillAsync(other);
             await console.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
             await console.GetByRole(AriaRole.Button, new() { Name = other }).ClickAsync();

@@ -31,3 +31,6 @@ export function formatMs(ms) {
 export const formatUsd = (value) => (value === null || value === undefined ? "–" : `$${Number(value).toFixed(value < 1 ? 4 : 2)}`);
 
 export const formatTime = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+
+/** Replaces the element's children, skipping absent ones (replaceChildren would print "null"). */
+export const fill = (element, ...children) => element.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));

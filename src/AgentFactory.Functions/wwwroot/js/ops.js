@@ -2,7 +2,7 @@
 // filters and paging by x-ms-continuation-token, and one instance's history timeline, custom status, input and output
 // (secrets masked), with raise event, suspend, resume, terminate, restart and purge — each confirmed first.
 import { call, durable, factory, get } from "./api.js";
-import { $, $$, formatTime, formatUsd, h } from "./dom.js";
+import { $, $$, fill, formatTime, formatUsd, h } from "./dom.js";
 import { keyGate } from "./keygate.js";
 import { showJson } from "./mask.js";
 import { renderTimeline } from "./timeline.js";
@@ -20,7 +20,7 @@ async function loadDashboard() {
   const share = Object.entries(s.byTemplate ?? {}).sort((a, b) => b[1].count - a[1].count);
   const accuracy = s.meteredMonthlyUsd !== null && s.meteredMonthlyUsd !== undefined && s.estimatedMonthlyUsdOfSucceeded
     ? pct(s.meteredMonthlyUsd / s.estimatedMonthlyUsdOfSucceeded) : "not measured yet";
-  $("#dashboard").replaceChildren(
+  fill($("#dashboard"), 
     tile("Deployments", String(s.deployments), h("small", {}, Object.entries(s.byStatus ?? {}).map(([k, v]) => `${k} ${v}`).join(" · "))),
     tile("Success rate", pct(s.successRate), h("small", {}, `of ${s.finished} finished`)),
     tile("Time to a running agent", `p50 ${mins(s.minutesToRunningAgent?.p50)}`, h("small", {}, `p95 ${mins(s.minutesToRunningAgent?.p95)} · ${s.minutesToRunningAgent?.count ?? 0} agents`)),
@@ -53,7 +53,7 @@ async function loadPage(page) {
   state.next = response.headers.get("x-ms-continuation-token") ?? "";
   state.tokens[page + 1] = state.next;
   state.instances = response.body.filter((i) => (!template || templateOf(i).includes(template)) && (!tenant || tenantOf(i) === tenant));
-  $("#instances").replaceChildren(...state.instances.map((i) => h("tr", { dataset: { instanceId: i.instanceId }, "aria-selected": String(i.instanceId === state.selected) },
+  fill($("#instances"), ...state.instances.map((i) => h("tr", { dataset: { instanceId: i.instanceId }, "aria-selected": String(i.instanceId === state.selected) },
     h("td", {}, h("button", { type: "button", class: "link", onclick: () => select(i.instanceId) }, i.instanceId)),
     h("td", {}, i.name),
     h("td", { class: `status status-${i.runtimeStatus}` }, i.runtimeStatus),
@@ -62,7 +62,7 @@ async function loadPage(page) {
     h("td", {}, tenantOf(i) || "–"),
     h("td", {}, formatTime(i.createdTime)),
     h("td", {}, formatTime(i.lastUpdatedTime)))));
-  if (state.instances.length === 0) $("#instances").replaceChildren(h("tr", {}, h("td", { colspan: 8 }, "No instances on this page.")));
+  if (state.instances.length === 0) fill($("#instances"), h("tr", {}, h("td", { colspan: 8 }, "No instances on this page.")));
   $("#page-info").textContent = `Page ${page + 1}: ${state.instances.length} instance(s)${state.next ? ", more on the next page" : ", last page"}.`;
   $("#next-page").disabled = !state.next;
   $("#prev-page").disabled = page === 0;
@@ -128,7 +128,7 @@ function confirmAction(name) {
   const dialog = $("#confirm-dialog");
   $("#confirm-title").textContent = action.title;
   $("#confirm-text").textContent = `${action.text ?? ""} Instance ${state.selected}.`.trim();
-  $("#confirm-fields").replaceChildren(...action.fields());
+  fill($("#confirm-fields"), ...action.fields());
   $("#confirm-action").textContent = action.verb;
   dialog.returnValue = "";
   dialog.onclose = async () => {

@@ -7,6 +7,9 @@ const t = (iso) => (iso ? Date.parse(iso) : NaN);
 
 /** The bars: {label, kind, start, end, open, failed, error} in history order. */
 export function bars(historyEvents, now = Date.now()) {
+  // A finished instance's open timers (a wait's deadline that the event beat) end with the instance, not now.
+  const end = (historyEvents ?? []).find((e) => /^Execution(Completed|Terminated|Failed)$/.test(e.EventType));
+  if (end) now = t(end.Timestamp);
   const out = [];
   let lastActive = NaN;
   const timers = [];
@@ -59,7 +62,11 @@ export function bars(historyEvents, now = Date.now()) {
     if (!Number.isNaN(at)) lastActive = Math.max(Number.isNaN(lastActive) ? at : lastActive, at);
   }
   // A pending timer is shown up to now, not to its (possibly far) due time.
-  for (const bar of timers) if (bar.open) bar.end = now;
+  for (const bar of timers) {
+    if (!bar.open) continue;
+    bar.end = now;
+    if (end) { bar.open = false; bar.label = `timer until ${bar.fireAt} (not needed)`; }
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
 // deployment id (sessionStorage, so a reload picks the deployment up again) and what the person is typing.
 import { ApiError, factory, get, post } from "./api.js";
 import { ConfigForm } from "./config-form.js";
-import { $, $$, formatMs, formatTime, formatUsd, h } from "./dom.js";
+import { $, $$, fill, formatMs, formatTime, formatUsd, h } from "./dom.js";
 import { keyGate } from "./keygate.js";
 import { ProgressFeed } from "./progress.js";
 
@@ -26,14 +26,14 @@ async function loadTemplates() {
   const query = new URLSearchParams([...filters].filter(([, v]) => v)).toString();
   const templates = await get(`${factory}/templates${query ? `?${query}` : ""}`);
   for (const t of templates) state.templates.set(t.id, t);
-  $("#template-cards").replaceChildren(...templates.map((t) => h("li", { class: "card", dataset: { templateId: t.id } },
+  fill($("#template-cards"), ...templates.map((t) => h("li", { class: "card", dataset: { templateId: t.id } },
     h("h3", {}, t.name),
     h("p", { class: "badges" }, h("span", { class: "badge" }, t.category), " ", h("span", { class: "badge" }, `${t.complexity} complexity`),
       " ", h("span", { class: "badge" }, `≈ ${t.estimatedMinutes} min`)),
     h("p", {}, t.description),
     h("p", { class: "hint" }, `Capabilities: ${t.requiredCapabilities.join(", ")}`),
     h("button", { type: "button", class: "primary", onclick: () => chooseTemplate(t.id) }, `Choose ${t.name}`))));
-  if (templates.length === 0) $("#template-cards").replaceChildren(h("li", {}, "No template matches these filters."));
+  if (templates.length === 0) fill($("#template-cards"), h("li", {}, "No template matches these filters."));
 }
 
 async function template(id) {
@@ -62,7 +62,7 @@ function attach(deploymentId) {
   state.formFor = null;
   sessionStorage.setItem(deploymentKey, deploymentId);
   $("#deployment-id").textContent = deploymentId;
-  $("#events").replaceChildren();
+  fill($("#events"), );
   state.feed = new ProgressFeed(deploymentId, { onEvent, onState: (s) => { $("#connection").textContent = s; $("#connection").dataset.state = s; } });
   state.feed.start().catch(fail);
   refresh();
@@ -77,7 +77,7 @@ function detach() {
   sessionStorage.removeItem(deploymentKey);
   $("#deployment-id").textContent = "none yet";
   $("#deployment-status").textContent = "–";
-  $("#events").replaceChildren();
+  fill($("#events"), );
   $("#progress").value = 0;
   $("#progress-message").textContent = "";
   $("#connection").textContent = "not connected";
@@ -89,26 +89,33 @@ function detach() {
 function onEvent(e) {
   $("#events").append(h("li", { dataset: { sequence: e.sequence, type: e.type } },
     h("span", { class: "seq" }, `#${e.sequence}`), " ", h("strong", {}, e.type), ` ${e.message ?? ""}`));
+  $("#events").scrollTop = $("#events").scrollHeight;
   $("#progress").value = e.progress ?? $("#progress").value;
   $("#progress-message").textContent = `${e.progress ?? 0}% — ${e.message ?? e.type}`;
   refresh();
 }
 
-// Reads the status after events; one read at a time, and one more if events came during it.
+// Reads the status after events; one read at a time, and one more if events came during it. The orchestration
+// publishes its status just after the event it logged, so a status older than the last event is read again shortly.
 function refresh() {
   if (state.refreshing) { state.dirty = true; return; }
   const id = state.deploymentId;
   state.refreshing = (async () => {
+    let behind = false;
     do {
+      if (behind) await new Promise((resolve) => setTimeout(resolve, 150));
       state.dirty = false;
       try {
         const view = await get(`${factory}/agents/${encodeURIComponent(id)}/status`);
-        if (id === state.deploymentId) await render(view);
+        if (id !== state.deploymentId) return;
+        await render(view);
+        behind = (view.creation?.lastEventSequence ?? 0) < (state.feed?.last ?? 0);
       } catch (e) {
         if (e.status === 404) { detach(); fail("That deployment is not yours or no longer exists."); return; }
         fail(e);
+        behind = false;
       }
-    } while (state.dirty && id === state.deploymentId);
+    } while ((state.dirty || behind) && id === state.deploymentId);
   })().finally(() => { state.refreshing = null; });
 }
 
@@ -119,7 +126,7 @@ function show(id) {
 
 function renderSteps(creation) {
   const current = creation?.step?.number ?? 1;
-  $("#steps").replaceChildren(...stepNames.map((name, i) => h("li", {
+  fill($("#steps"), ...stepNames.map((name, i) => h("li", {
     class: i + 1 < current ? "done" : i + 1 === current ? "current" : "",
     "aria-current": i + 1 === current ? "step" : undefined,
   }, name)));
@@ -169,7 +176,7 @@ async function renderConfigure(c) {
       advanced: { environment: d.environment ?? [], dependencies: t.dependencies ?? [] }, execution: d.execution,
     });
     state.formFor = forTemplate;
-    $("#try-result").replaceChildren();
+    fill($("#try-result"), );
   }
   // Problems of a submitted configuration (the orchestration's own validation) are shown like the live ones.
   if (c.validationErrors.length) form.showProblems(c.validationErrors, $("#config-summary"));
@@ -188,7 +195,7 @@ function taskTable(tasks, withDetails) {
 
 function renderProvision(c) {
   const s = c.sandbox;
-  $("#sandbox-result").replaceChildren(
+  fill($("#sandbox-result"), 
     s ? h("div", { class: "panel" },
       h("p", {}, h("strong", { class: s.passed ? "ok" : "bad" }, s.passed ? "Sandbox tests passed" : "Sandbox tests failed"),
         ` in ${formatMs(s.durationMs)} (run ${s.testId})`),
@@ -201,7 +208,7 @@ function renderProvision(c) {
 function renderReview(view) {
   const c = view.creation;
   const e = c.costEstimate;
-  $("#review").replaceChildren(
+  fill($("#review"), 
     h("h3", {}, "Provisioned resources"),
     h("table", {}, h("thead", {}, h("tr", {}, ["Step", "Kind", "Name", "Change"].map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, c.resources.map((r) => h("tr", {}, h("td", {}, r.step), h("td", {}, r.kind), h("td", {}, r.name), h("td", {}, r.change))))),
@@ -217,7 +224,7 @@ function renderReview(view) {
 function renderDone(view) {
   const c = view.creation;
   const ok = c.state === "completed";
-  $("#done").replaceChildren(
+  fill($("#done"), 
     h("p", { class: ok ? "ok big" : "bad big" }, ok ? `Agent ${c.agentName} is running.` : `The creation ended: ${c.state}.`),
     h("dl", {},
       h("dt", {}, "Status"), h("dd", {}, capitalize(view.status)),
@@ -285,14 +292,14 @@ $("#try-sandbox").addEventListener("click", async (event) => {
   const read = form.read();
   if (read.problems) { form.showProblems(read.problems, $("#config-summary")); return; }
   button.disabled = true;
-  out.replaceChildren(h("p", {}, "Starting the sandbox…"));
+  fill(out, h("p", {}, "Starting the sandbox…"));
   let sandboxId = null;
   try {
     sandboxId = (await post(`${factory}/sandbox/start`, { configuration: read.configuration })).sandboxId;
-    out.replaceChildren(h("p", {}, "Running the test tasks…"));
+    fill(out, h("p", {}, "Running the test tasks…"));
     const run = await post(`${factory}/sandbox/execute`, { sandboxId });
     const logs = await get(`${factory}/sandbox/logs?sandboxId=${sandboxId}&testId=${encodeURIComponent(run.testId)}&max=1000`);
-    out.replaceChildren(
+    fill(out, 
       h("p", {}, h("strong", { class: run.status === "passed" ? "ok" : "bad", dataset: { sandboxStatus: run.status } }, `Sandbox run ${run.status}`)),
       h("dl", { class: "metrics" },
         h("dt", {}, "Duration"), h("dd", {}, run.duration),
@@ -304,7 +311,7 @@ $("#try-sandbox").addEventListener("click", async (event) => {
         h("pre", { class: "logs", tabindex: "0" }, logs.lines.map((l) => `${String(l.sequence).padStart(3)} ${l.stream.padEnd(14)} ${l.text}\n`))));
   } catch (e) {
     const problems = e.problem?.errors ? Object.entries(e.problem.errors).map(([k, v]) => `${k}: ${v.join(" ")}`) : [];
-    out.replaceChildren(h("p", { class: "error" }, e.message), problems.length ? h("ul", {}, problems.map((p) => h("li", {}, p))) : null);
+    fill(out, h("p", { class: "error" }, e.message), problems.length ? h("ul", {}, problems.map((p) => h("li", {}, p))) : null);
   } finally {
     if (sandboxId) post(`${factory}/sandbox/stop`, { sandboxId }).catch(() => {});
     button.disabled = false;
