@@ -148,6 +148,40 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task WizardPage_Back_Reset_Cancel()
+    {
+        string tenant = "tenant-web-" + Guid.NewGuid().ToString("N")[..8];
+        string key = await app.Keys.CreateAsync(tenant, "portal", "test");
+        (IPage wizard, List<string> errors) = await browser.NewPageAsync(BaseAddress);
+        await wizard.GotoAsync("/");
+        await wizard.GetByLabel("Function key").FillAsync(key);
+        await wizard.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await wizard.GetByLabel("Complexity").SelectOptionAsync("medium");
+        await Expect(wizard.Locator("#template-cards li.card")).ToHaveCountAsync(2); // memory and data
+        await wizard.GetByRole(AriaRole.Button, new() { Name = "Choose Memory Agent" }).ClickAsync();
+        ILocator configure = wizard.GetByRole(AriaRole.Heading, new() { Name = "2. Configure" });
+        await Expect(configure).ToBeVisibleAsync(Visible);
+        await Expect(wizard.GetByLabel("Settings (memory, JSON)")).ToBeVisibleAsync();
+
+        // Back to step 1; another template chosen there (the template move); reset returns to the start template.
+        await wizard.GetByRole(AriaRole.Button, new() { Name = "Back", Exact = true }).ClickAsync();
+        await Expect(wizard.GetByRole(AriaRole.Heading, new() { Name = "1. Choose a template" })).ToBeVisibleAsync(Visible);
+        await wizard.GetByLabel("Complexity").SelectOptionAsync("low");
+        await wizard.GetByRole(AriaRole.Button, new() { Name = "Choose Monitoring Agent" }).ClickAsync();
+        await Expect(wizard.GetByLabel("Settings (monitoring, JSON)")).ToBeVisibleAsync(Visible);
+        await wizard.GetByRole(AriaRole.Button, new() { Name = "Reset", Exact = true }).ClickAsync();
+        await Expect(wizard.GetByLabel("Settings (memory, JSON)")).ToBeVisibleAsync(Visible);
+        await Expect(wizard.Locator("#events li[data-type=Reset]")).ToHaveCountAsync(1);
+
+        // Cancel ends it; the moves are then disabled.
+        await wizard.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await Expect(wizard.Locator("#deployment-status")).ToHaveTextAsync("Cancelled", new() { Timeout = 60_000 });
+        await Expect(wizard.GetByText("The creation ended: cancelled.")).ToBeVisibleAsync();
+        await Expect(wizard.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true })).ToBeDisabledAsync();
+        Assert.DoesNotContain(errors, e => e.StartsWith("uncaught:", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Pages_AreAnonymous_TheApiStillNeedsAKey()
     {

@@ -47,6 +47,8 @@ export function bars(historyEvents, now = Date.now()) {
       }
       case "EventRaised":
         out.push({ label: `wait for ${e.Name}`, kind: "wait", start: Number.isNaN(lastActive) ? at : lastActive, end: at });
+        // A wait raced with a deadline timer: the event came first, so that timer is no longer waited for.
+        for (const bar of timers) if (bar.open && bar.start <= at) { bar.open = false; bar.end = at; bar.label = `deadline until ${bar.fireAt} (event came first)`; }
         break;
       case "ExecutionCompleted":
       case "ExecutionTerminated":
