@@ -134,6 +134,14 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
             await Expect(console.Locator("#output")).ToContainTextAsync("ended from the console test");
             await Expect(console.Locator($"#instances tr[data-instance-id='{other}'] td.status")).ToHaveTextAsync("Terminated");
 
+            // A failed instance: its failure is highlighted in the timeline, with the error.
+            string failed = await StartFailingAsync(opsKey);
+            await console.GetByLabel("Instance id starts with").FillAsync(failed);
+            await console.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+            await console.GetByRole(AriaRole.Button, new() { Name = failed }).ClickAsync();
+            await Expect(console.Locator("#detail-status")).ToHaveTextAsync("Failed");
+            await Expect(console.Locator("#timeline li.failed")).ToContainTextAsync("No orchestrator named 'NoSuchOrchestrator'");
+
             output.WriteLine($"Screenshots: {Browser.ScreenshotDirectory} (wizard-review.png, wizard.png, console.png)");
             foreach (string e in wizardErrors.Concat(consoleErrors))
             {
@@ -209,6 +217,27 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
         {
             using HttpClient client = app.CreateClient();
             return client.BaseAddress!;
+        }
+    }
+
+    // Starts an orchestration no worker knows (the engine fails it at once) and waits until it has failed.
+    private async Task<string> StartFailingAsync(string key)
+    {
+        using HttpClient client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", key);
+        string id = "web-fail-" + Guid.NewGuid().ToString("N")[..12];
+        HttpResponseMessage started = await client.PostAsync($"/runtime/webhooks/durabletask/orchestrators/NoSuchOrchestrator/{id}", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        using var deadline = new CancellationTokenSource(WizardHttp.Timeout);
+        while (true)
+        {
+            using JsonDocument status = JsonDocument.Parse(await client.GetStringAsync($"/runtime/webhooks/durabletask/instances/{id}", deadline.Token));
+            if (status.RootElement.GetProperty("runtimeStatus").GetString() == "Failed")
+            {
+                return id;
+            }
+
+            await Task.Delay(25, deadline.Token);
         }
     }
 
