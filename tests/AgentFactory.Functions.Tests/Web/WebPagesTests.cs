@@ -142,6 +142,23 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
             await Expect(console.Locator("#detail-status")).ToHaveTextAsync("Failed");
             await Expect(console.Locator("#timeline li.failed")).ToContainTextAsync("No orchestrator named 'NoSuchOrchestrator'");
 
+            // Paging: the tenant's six instances, five a page, by the continuation token.
+            for (int i = 0; i < 3; i++)
+            {
+                await StartFailingAsync(opsKey);
+            }
+
+            await console.GetByLabel("Instance id starts with").FillAsync("");
+            await console.GetByLabel("Page size").SelectOptionAsync("5");
+            await console.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+            await Expect(console.Locator("#instances tr")).ToHaveCountAsync(5);
+            await Expect(console.Locator("#page-info")).ToHaveTextAsync("Page 1: 5 instance(s), more on the next page.");
+            await console.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+            await Expect(console.Locator("#page-info")).ToHaveTextAsync("Page 2: 1 instance(s), last page.");
+            await Expect(console.GetByRole(AriaRole.Button, new() { Name = "Next page" })).ToBeDisabledAsync();
+            await console.GetByRole(AriaRole.Button, new() { Name = "Previous page" }).ClickAsync();
+            await Expect(console.Locator("#instances tr")).ToHaveCountAsync(5);
+
             output.WriteLine($"Screenshots: {Browser.ScreenshotDirectory} (wizard-review.png, wizard.png, console.png)");
             foreach (string e in wizardErrors.Concat(consoleErrors))
             {
