@@ -81,7 +81,8 @@ main() {
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
   # bubblewrap: the local container runtime isolates agent programs with it (tests run real sandboxes).
-  ensure_apt_packages bubblewrap
+  # chromium: the web pages' browser tests drive Debian's Chromium through Playwright (its own download does not work here).
+  ensure_apt_packages bubblewrap chromium
 
   # Always stop Azurite, also on failure and Ctrl-C (INT/TERM -> exit -> EXIT trap).
   trap stop_azurite EXIT

@@ -34,6 +34,10 @@ var app = builder.Build();
 app.UseFunctionsHostForwardedHeaders(app.Configuration);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The web pages (wwwroot: the wizard at /, the operations console at /ops/) hold no data, so they are served before
+// authentication, anonymously; everything they show comes from the API, behind the key the person enters.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 // The live-progress routes (the local Web PubSub hub, /ws/factory/deployment/{id}).
