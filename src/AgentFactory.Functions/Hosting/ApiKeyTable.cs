@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using AgentFactory.Functions.Storage;
 
 namespace AgentFactory.Functions.Hosting;
 
@@ -13,21 +14,14 @@ public sealed record ApiKeyRecord(string Hash, string Tenant, string Role, strin
 /// </summary>
 public sealed class ApiKeyTable
 {
-    private int _created;
+    private readonly OnceCreatedTable _table;
 
-    public ApiKeyTable(TableServiceClient service, string prefix = "") => Table = service.GetTableClient(prefix + "ApiKeys");
+    public ApiKeyTable(TableServiceClient service, string prefix = "") => _table = new OnceCreatedTable(service, prefix + "ApiKeys");
 
-    public TableClient Table { get; }
+    public TableClient Table => _table.Client;
 
     /// <summary>Creates the table once per process (idempotent).</summary>
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        if (Volatile.Read(ref _created) == 0)
-        {
-            await Table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _created, 1);
-        }
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _table.EnsureCreatedAsync(cancellationToken);
 
     /// <summary>The key with this hash, or null.</summary>
     public async Task<ApiKeyRecord?> FindAsync(string hash, CancellationToken cancellationToken = default)

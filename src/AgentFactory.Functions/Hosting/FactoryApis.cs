@@ -11,8 +11,8 @@ public static class FactoryApis
 {
     public static IEndpointRouteBuilder MapFactoryApis(this IEndpointRouteBuilder app)
     {
-        // The Functions host polls "/" until the custom handler answers; any answer counts, a plain 200 says it best.
-        app.MapGet("/", () => TypedResults.Ok()).AllowAnonymous().ExcludeFromDescription().WithName("Readiness");
+        // "/" is the wizard page and the Functions host's readiness probe (it polls "/" until the custom handler answers).
+        app.MapWebPages();
         app.MapGet("/api/health", () => TypedResults.Ok(new { status = "healthy" })).AllowAnonymous().WithName("Health");
         app.MapWhoAmIApi();
         app.MapTemplatesApi();

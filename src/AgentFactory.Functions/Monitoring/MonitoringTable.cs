@@ -15,35 +15,19 @@ public sealed partial class MonitoringTable
 {
     private const string CheckPrefix = "check:";
     private const string AlertPrefix = "alert:";
-    private readonly TableServiceClient _service;
-    private int _created;
+    private readonly OnceCreatedTable _table;
 
     /// <summary>The table on <paramref name="service"/>'s account, named <c>{prefix}AgentHealth</c>.</summary>
-    public MonitoringTable(TableServiceClient service, string prefix = "")
-    {
-        _service = service;
-        Table = service.GetTableClient(prefix + "AgentHealth");
-    }
+    public MonitoringTable(TableServiceClient service, string prefix = "") => _table = new OnceCreatedTable(service, prefix + "AgentHealth");
 
     /// <summary>The table.</summary>
-    public TableClient Table { get; }
+    public TableClient Table => _table.Client;
 
     /// <summary>Creates the table once per process (idempotent).</summary>
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        if (Volatile.Read(ref _created) == 0)
-        {
-            await Table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _created, 1);
-        }
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _table.EnsureCreatedAsync(cancellationToken);
 
     /// <summary>Deletes the table (tests, and tearing a factory down).</summary>
-    public async Task DeleteAsync(CancellationToken cancellationToken = default)
-    {
-        await _service.DeleteTableAsync(Table.Name, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _created, 0);
-    }
+    public Task DeleteAsync(CancellationToken cancellationToken = default) => _table.DeleteAsync(cancellationToken);
 
     /// <summary>
     /// Makes the stored registration and rule equal to <paramref name="check"/> and <paramref name="rule"/>: missing

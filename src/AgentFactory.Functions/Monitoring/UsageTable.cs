@@ -55,31 +55,17 @@ public sealed record AgentUsage
 /// </summary>
 public sealed class UsageTable
 {
-    private readonly TableServiceClient _service;
-    private int _created;
+    private readonly OnceCreatedTable _table;
 
-    public UsageTable(TableServiceClient service, string prefix = "")
-    {
-        _service = service;
-        Table = service.GetTableClient(prefix + "AgentUsage");
-    }
+    public UsageTable(TableServiceClient service, string prefix = "") => _table = new OnceCreatedTable(service, prefix + "AgentUsage");
 
-    public TableClient Table { get; }
+    public TableClient Table => _table.Client;
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        if (Volatile.Read(ref _created) == 0)
-        {
-            await Table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _created, 1);
-        }
-    }
+    /// <summary>Creates the table once per process (idempotent).</summary>
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _table.EnsureCreatedAsync(cancellationToken);
 
-    public async Task DeleteAsync(CancellationToken cancellationToken = default)
-    {
-        await _service.DeleteTableAsync(Table.Name, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _created, 0);
-    }
+    /// <summary>Deletes the table (tests, and tearing a factory down).</summary>
+    public Task DeleteAsync(CancellationToken cancellationToken = default) => _table.DeleteAsync(cancellationToken);
 
     /// <summary>The usage of one deployment, or null.</summary>
     public async Task<AgentUsage?> GetAsync(string tenantId, string deploymentId, CancellationToken cancellationToken = default)

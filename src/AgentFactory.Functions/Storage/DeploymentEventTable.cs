@@ -51,29 +51,20 @@ public interface IDeploymentEventObserver
 /// </summary>
 public sealed class DeploymentEventTable
 {
-    private int _created;
+    private readonly OnceCreatedTable _table;
     private readonly IDeploymentEventObserver? _observer;
 
     /// <summary>The table <c>{tablePrefix}DeploymentEvents</c> on <paramref name="service"/>'s account.</summary>
     public DeploymentEventTable(TableServiceClient service, string tablePrefix = "", IDeploymentEventObserver? observer = null)
     {
-        Table = service.GetTableClient(tablePrefix + "DeploymentEvents");
+        _table = new OnceCreatedTable(service, tablePrefix + "DeploymentEvents");
         _observer = observer;
     }
 
-    public TableClient Table { get; }
+    public TableClient Table => _table.Client;
 
     /// <summary>Creates the table once per process (idempotent).</summary>
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
-    {
-        if (Volatile.Read(ref _created) == 1)
-        {
-            return;
-        }
-
-        await Table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _created, 1);
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _table.EnsureCreatedAsync(cancellationToken);
 
     /// <summary>Appends <paramref name="e"/>; false when an event with its sequence was already there (nothing changed).</summary>
     public async Task<bool> AppendAsync(DeploymentEvent e, CancellationToken cancellationToken = default)

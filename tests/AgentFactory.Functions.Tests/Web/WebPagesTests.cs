@@ -142,7 +142,8 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
             await Expect(console.Locator("#detail-status")).ToHaveTextAsync("Failed");
             await Expect(console.Locator("#timeline li.failed")).ToContainTextAsync("No orchestrator named 'NoSuchOrchestrator'");
 
-            // Paging: the tenant's six instances, five a page, by the continuation token.
+            // Paging: the tenant's seven instances (the creation, the terminated one and the clean-up its terminate started, four
+            // failed), five a page, by the continuation token.
             for (int i = 0; i < 3; i++)
             {
                 await StartFailingAsync(opsKey);
@@ -154,7 +155,7 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
             await Expect(console.Locator("#instances tr")).ToHaveCountAsync(5);
             await Expect(console.Locator("#page-info")).ToHaveTextAsync("Page 1: 5 instance(s), more on the next page.");
             await console.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
-            await Expect(console.Locator("#page-info")).ToHaveTextAsync("Page 2: 1 instance(s), last page.");
+            await Expect(console.Locator("#page-info")).ToHaveTextAsync("Page 2: 2 instance(s), last page.");
             await Expect(console.GetByRole(AriaRole.Button, new() { Name = "Next page" })).ToBeDisabledAsync();
             await console.GetByRole(AriaRole.Button, new() { Name = "Previous page" }).ClickAsync();
             await Expect(console.Locator("#instances tr")).ToHaveCountAsync(5);
@@ -220,6 +221,17 @@ public sealed class WebPagesTests(WizardApp app, Browser browser, ITestOutputHel
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/platform/factory/templates")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/runtime/webhooks/durabletask/instances")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/durabletask/instances")).StatusCode);
+
+        // Behind the Functions host only /api/… reaches the app: the same pages below /api/web/, links relative.
+        foreach (string path in new[] { "/", "/ops/", "/js/ops.js", "/css/site.css", "/vendor/web-pubsub-client.js" })
+        {
+            Assert.Equal(await anonymous.GetStringAsync(path), await anonymous.GetStringAsync("/api/web" + path));
+        }
+
+        HttpResponseMessage folder = await anonymous.GetAsync("/api/web/ops");
+        Assert.Equal("/api/web/ops/", folder.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/api/web/nothing.js")).StatusCode);
 
         // The bundled Web PubSub client is the version package.json pins.
         string bundle = await anonymous.GetStringAsync("/vendor/web-pubsub-client.js");

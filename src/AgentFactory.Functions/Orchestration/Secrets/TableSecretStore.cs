@@ -19,7 +19,7 @@ public sealed class TableSecretStore : ISecretStore
     private const int TagBytes = 16;
     private readonly byte[] _key;
     private readonly string _keyId;
-    private int _created;
+    private readonly OnceCreatedTable _table;
 
     /// <summary>The store on <paramref name="service"/>'s account.</summary>
     /// <exception cref="InvalidOperationException">The key is missing or not 32 bytes of Base64.</exception>
@@ -28,10 +28,10 @@ public sealed class TableSecretStore : ISecretStore
         _key = options.Value.KeyBytes() ?? throw new InvalidOperationException(
             $"{SecretStoreOptions.Section}:Key must be a Base64 256-bit key (e.g. `openssl rand -base64 32`); secrets cannot be stored without it.");
         _keyId = options.Value.KeyId;
-        Table = service.GetTableClient(tablePrefix + "DeploymentSecrets");
+        _table = new OnceCreatedTable(service, tablePrefix + "DeploymentSecrets");
     }
 
-    public TableClient Table { get; }
+    public TableClient Table => _table.Client;
 
     /// <inheritdoc/>
     public async Task PutAsync(string deploymentId, string name, StoredSecret secret, CancellationToken cancellationToken = default)
@@ -84,14 +84,7 @@ public sealed class TableSecretStore : ISecretStore
         return deleted;
     }
 
-    private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _created) == 0)
-        {
-            await Table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _created, 1);
-        }
-    }
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => _table.EnsureCreatedAsync(cancellationToken);
 
     private async Task<bool> DeleteRowAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
     {

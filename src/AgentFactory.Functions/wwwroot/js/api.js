@@ -3,7 +3,8 @@
 const keyName = "agentfactory.key";
 
 export const factory = "/api/platform/factory";
-export const durable = "/runtime/webhooks/durabletask";
+// The management API is also served below /api, the only prefix the Functions host forwards, so the pages work there too.
+export const durable = "/api/durabletask";
 
 export const getKey = () => sessionStorage.getItem(keyName);
 export const setKey = (key) => sessionStorage.setItem(keyName, key);
