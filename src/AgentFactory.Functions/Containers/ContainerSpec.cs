@@ -53,6 +53,16 @@ public sealed partial class ContainerSpec
     /// </summary>
     public string? WorkDirectory { get; init; }
 
+    /// <summary>
+    /// Files the command finds when it starts, by container path → text, e.g. the agent's configuration. Each path is
+    /// <c>/work/{directory}/{file}</c>: a directory of its own below <see cref="WorkPath"/>, because Container Instances
+    /// mounts files as a read-only volume over a whole directory, which at <see cref="WorkPath"/> itself would hide the
+    /// writable work directory. The text is handled like a secret value: never in <see cref="ToString"/>,
+    /// <see cref="ContainerInfo"/>, status or logs. It is part of the spec's identity (a create with other text is a
+    /// different spec), so runtimes hash it: keep short guessable secrets in secret variables, not in files.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Free-form labels (deployment id, tenant…), kept with the container and shown in its info.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
@@ -97,6 +107,16 @@ public sealed partial class ContainerSpec
             mount.Validate();
         }
 
+        foreach (string path in Files.Keys)
+        {
+            if (!FilePath().IsMatch(path))
+            {
+                throw new ArgumentException(
+                    $"File path '{path}' is invalid: use {WorkPath}/<directory>/<file>, each name letters, digits, '.', '_' or '-', not starting with '.' or '-'.",
+                    nameof(Files));
+            }
+        }
+
         if (WorkDirectory is not null && !Path.IsPathFullyQualified(WorkDirectory))
         {
             throw new ArgumentException($"Work directory '{WorkDirectory}' must be an absolute host path.", nameof(WorkDirectory));
@@ -106,10 +126,11 @@ public sealed partial class ContainerSpec
     /// <summary>True for a name Container Instances accepts.</summary>
     public static bool IsValidName(string? name) => name is { Length: >= 1 and <= 63 } && ContainerName().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
 
-    /// <summary>A summary without environment values.</summary>
+    /// <summary>A summary without environment values or file contents.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {string.Join(' ', Command)} ({CpuCores} CPU, {MemoryBytes} bytes, network {(NetworkAccess ? "on" : "off")}, env {string.Join(',', Environment.Select(e => e.Name))})");
+            $"{Name}: {string.Join(' ', Command)} ({CpuCores} CPU, {MemoryBytes} bytes, network {(NetworkAccess ? "on" : "off")}, env {string.Join(',', Environment.Select(e => e.Name))}" +
+            $"{(Files.Count > 0 ? ", files " + string.Join(',', Files.Keys.Order(StringComparer.Ordinal)) : "")})");
 
     /// <summary>
     /// Every field, secrets included, in a fixed order: two specs are equivalent when these bytes are equal.
@@ -137,6 +158,12 @@ public sealed partial class ContainerSpec
             WriteStrings(json, [.. ReadOnlyMounts.SelectMany(m => new[] { m.HostPath, m.ContainerPath })]);
             json.WriteStringValue(WorkDirectory);
             WriteStrings(json, [.. Labels.OrderBy(l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { l.Key, l.Value })]);
+            if (Files.Count > 0)
+            {
+                // Only when there are files: a spec without any keeps the bytes (and so the stored hashes) it had before files existed.
+                WriteStrings(json, [.. Files.OrderBy(f => f.Key, StringComparer.Ordinal).SelectMany(f => new[] { f.Key, f.Value })]);
+            }
+
             json.WriteEndArray();
         }
 
@@ -159,6 +186,9 @@ public sealed partial class ContainerSpec
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvironmentName();
+
+    [GeneratedRegex("^" + WorkPath + "/[A-Za-z0-9_][A-Za-z0-9._-]*/[A-Za-z0-9_][A-Za-z0-9._-]*$")]
+    private static partial Regex FilePath();
 }
 
 /// <summary>An environment variable; a secret one shows as <c>NAME=***</c> wherever it is printed.</summary>

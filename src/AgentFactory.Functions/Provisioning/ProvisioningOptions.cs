@@ -8,12 +8,16 @@ public sealed class ProvisioningOptions
     /// <summary>The configuration section these options bind to.</summary>
     public const string Section = "AgentFactory:Provisioning";
 
-    /// <summary>Where the agent program finds its (redacted) configuration inside the container.</summary>
-    public const string ConfigurationPath = ContainerSpec.WorkPath + "/config.json";
+    /// <summary>
+    /// Where the agent program finds its (redacted) configuration inside the container: a file of the spec
+    /// (<see cref="ContainerSpec.Files"/>), so in a directory of its own below the work directory, which Container
+    /// Instances mounts read-only.
+    /// </summary>
+    public const string ConfigurationPath = ContainerSpec.WorkPath + "/config/config.json";
 
     /// <summary>
     /// The argv that runs the agent program, e.g. <c>["/usr/bin/dotnet", "/opt/agent/AgentFactory.AgentRuntime.dll",
-    /// "service", "--config", "/work/config.json"]</c>. The program also finds the config path in <c>AGENT_CONFIG</c>.
+    /// "service", "--config", "/work/config/config.json"]</c>. The program also finds the config path in <c>AGENT_CONFIG</c>.
     /// </summary>
     public IList<string> AgentCommand { get; } = [];
 

@@ -36,7 +36,7 @@ public sealed record ProvisioningPlan
     /// <summary>The agent's container: the agent program, its limits and environment (with secrets).</summary>
     public required ContainerSpec Container { get; init; }
 
-    /// <summary>The configuration with secret values redacted, written as the agent's config file.</summary>
+    /// <summary>The configuration with secret values redacted: the agent's config file (one of <see cref="Container"/>'s files).</summary>
     public required string RedactedConfigurationJson { get; init; }
 
     /// <summary>What the monitoring loop checks.</summary>

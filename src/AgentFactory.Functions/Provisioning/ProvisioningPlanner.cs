@@ -43,6 +43,7 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
 
         AgentResourceNames names = AgentResourceNames.For(tenantId, configuration.Name);
         bool needsTable = template.Category == TemplateCategory.Memory;
+        string redacted = JsonSerializer.Serialize(configuration.Redacted(), AgentFactoryJson.Options);
         return new ProvisioningPlan
         {
             TenantId = tenantId,
@@ -51,8 +52,8 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
             Names = names,
             Steps = Order,
             NeedsTable = needsTable,
-            Container = ContainerFor(settings, names, deploymentId, configuration, template, needsTable),
-            RedactedConfigurationJson = JsonSerializer.Serialize(configuration.Redacted(), AgentFactoryJson.Options),
+            Container = ContainerFor(settings, names, deploymentId, configuration, template, needsTable, redacted),
+            RedactedConfigurationJson = redacted,
             HealthCheck = new HealthCheck(tenantId, configuration.Name, deploymentId, names.Container,
                 IdleExitIsHealthy: configuration.Execution?.Mode == ExecutionMode.OnDemand,
                 // Allocation as Container Instances bills it (the estimator's figures), for usage metering.
@@ -63,7 +64,7 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
     }
 
     private ContainerSpec ContainerFor(ProvisioningOptions settings, AgentResourceNames names, string deploymentId,
-        AgentConfiguration configuration, AgentTemplate template, bool needsTable)
+        AgentConfiguration configuration, AgentTemplate template, bool needsTable, string redactedConfiguration)
     {
         List<ContainerEnvironmentVariable> platform =
         [
@@ -118,6 +119,8 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
             // A deployed agent serves its queue, so it must reach storage: network isolation is the sandbox's, not the service's.
             NetworkAccess = template.Execution.NetworkAccess || reachesStorage,
             ReadOnlyMounts = [.. settings.AgentMounts],
+            // In the spec, not written next to the container: every runtime gets it the same way (Container Instances has no local directory).
+            Files = new Dictionary<string, string>(StringComparer.Ordinal) { [ProvisioningOptions.ConfigurationPath] = redactedConfiguration },
             Labels = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["tenant"] = names.TenantId,

@@ -7,7 +7,7 @@ using AgentFactory.Functions.Containers.Local;
 
 namespace AgentFactory.Functions.Tests.Containers;
 
-/// <summary>Secret environment values reach the process through its environment and appear nowhere else.</summary>
+/// <summary>Secret environment values and file contents reach the process and appear nowhere else.</summary>
 [Collection(SandboxCollection.Name)]
 [SupportedOSPlatform("linux")]
 public sealed class BubblewrapSecretTests(SandboxFixture fixture)
@@ -78,6 +78,49 @@ public sealed class BubblewrapSecretTests(SandboxFixture fixture)
 
         Assert.Equal(ContainerState.Succeeded, status.State);
         Assert.Equal(["len=6"], SandboxFixture.Output((await later.GetLogsAsync(spec.Name)).Lines));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Files_ConfigurationInSpec_ProgramReadsItFromWorkShownNowhereNotRewritten()
+    {
+        string text = "{\"marker\":\"cfg-" + Guid.NewGuid().ToString("N") + "\"}";
+        string textHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        var spec = new ContainerSpec
+        {
+            Name = fixture.NewName(),
+            // Found through its path in the environment, as the agent program finds AGENT_CONFIG; the hash, never the text, is printed.
+            Command = ["/bin/sh", "-c", "sha256sum < \"$AGENT_CONFIG\""],
+            Environment = [new("AGENT_CONFIG", "/work/config/config.json")],
+            Files = new Dictionary<string, string> { ["/work/config/config.json"] = text },
+            MemoryBytes = 64L * 1024 * 1024,
+        };
+
+        ContainerInfo info = await _runtime.CreateAsync(spec);
+        string path = Path.Combine(info.WorkDirectory, "config", "config.json");
+        // Old enough that any rewrite shows: the same text is not written again.
+        var written = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, written);
+        await _runtime.CreateAsync(spec);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+        Assert.False(File.Exists(path + ".tmp"));
+        await _runtime.StartAsync(spec.Name);
+        ContainerStatus status = await _runtime.WaitForExitAsync(spec.Name);
+
+        Assert.Equal(ContainerState.Succeeded, status.State);
+        Assert.Equal([textHash + "  -"], SandboxFixture.Output((await _runtime.GetLogsAsync(spec.Name)).Lines));
+        Assert.Equal(text, await File.ReadAllTextAsync(path));
+        var other = new ContainerSpec { Name = spec.Name, Command = spec.Command, Environment = spec.Environment, Files = new Dictionary<string, string> { ["/work/config/config.json"] = "{}" }, MemoryBytes = spec.MemoryBytes };
+        await Assert.ThrowsAsync<ContainerConflictException>(() => _runtime.CreateAsync(other));
+        string[] shown =
+        [
+            spec.ToString(), info.ToString(), JsonSerializer.Serialize(info), status.ToString(),
+            await File.ReadAllTextAsync(Path.Combine(fixture.Options.StateDirectory, spec.Name, "container.json")),
+            await File.ReadAllTextAsync(Path.Combine(fixture.Options.StateDirectory, spec.Name, "log.jsonl")),
+            .. fixture.Logger.Messages,
+        ];
+        Assert.All(shown, shownText => Assert.DoesNotContain("cfg-", shownText, StringComparison.Ordinal));
+        Assert.Contains("files /work/config/config.json", spec.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>/proc/PID/FILE of every process in the container, NULs as spaces (what ps and a root user can see).</summary>

@@ -42,6 +42,19 @@ public sealed class ContainerSpecTests
     [InlineData(17L * 1024 * 1024 * 1024, false)]
     public void Validate_MemoryBytes(long bytes, bool valid) => AssertValidity(valid, new ContainerSpec { Name = "a", Command = ["x"], MemoryBytes = bytes });
 
+    [Theory]
+    [InlineData("/work/config/config.json", true)]
+    [InlineData("/work/_x/a.b-c_d", true)]
+    [InlineData("/work/config.json", false)] // directly in /work: a volume there would hide the writable work directory
+    [InlineData("/work/a/b/c.json", false)]
+    [InlineData("/etc/config/config.json", false)]
+    [InlineData("/work/../config/x", false)]
+    [InlineData("/work/config/..", false)]
+    [InlineData("/work/config/.hidden", false)]
+    [InlineData("work/config/x", false)]
+    public void Validate_FilePaths(string path, bool valid) =>
+        AssertValidity(valid, new ContainerSpec { Name = "a", Command = ["x"], Files = new Dictionary<string, string> { [path] = "{}" } });
+
     [Fact]
     public void Validate_BadEnvironmentMountsOrCommand_ThrowsWithWhatToChange()
     {

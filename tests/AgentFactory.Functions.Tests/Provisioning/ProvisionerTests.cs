@@ -37,7 +37,7 @@ public sealed class ProvisionerTests(SandboxFixture sandbox, ProvisioningFixture
             Assert.All(result.Resources, r => Assert.Equal(ResourceChange.Created, r.Change));
             Assert.Equal(plan.Steps, result.Steps.Select(s => s.Step));
 
-            string config = await File.ReadAllTextAsync(Path.Combine(existing.Container!.WorkDirectory, "config.json"));
+            string config = await File.ReadAllTextAsync(Path.Combine(existing.Container!.WorkDirectory, "config", "config.json"));
             Assert.Equal(plan.RedactedConfigurationJson, config);
             Assert.Contains("\"value\":\"***\"", config, StringComparison.Ordinal);
             Assert.Equal(["API_TOKEN"], existing.Container.SecretEnvironmentNames);

@@ -39,7 +39,7 @@ public sealed class ProvisioningPlannerTests
         Assert.Equal(plan.Names.BlobContainer, env["AGENT_BLOB_CONTAINER"].Value);
         Assert.Equal("memory", env["AGENT_KIND"].Value);
         Assert.Equal(("tenant-a", "my-agent", "dep-1"), (env["AGENT_TENANT_ID"].Value, env["AGENT_NAME"].Value, env["AGENT_DEPLOYMENT_ID"].Value));
-        Assert.Equal("/work/config.json", env["AGENT_CONFIG"].Value);
+        Assert.Equal("/work/config/config.json", env["AGENT_CONFIG"].Value);
         Assert.StartsWith("http", env["AGENT_QUEUE_ENDPOINT"].Value, StringComparison.Ordinal);
     }
 
@@ -76,7 +76,7 @@ public sealed class ProvisioningPlannerTests
         ProvisioningPlan api = Plan("tmpl-api", configuration);
         ProvisioningPlan data = Plan("tmpl-data");
 
-        Assert.Equal(["/usr/bin/dotnet", "/opt/agent/AgentFactory.AgentRuntime.dll", "service", "--config", "/work/config.json"], api.Container.Command);
+        Assert.Equal(["/usr/bin/dotnet", "/opt/agent/AgentFactory.AgentRuntime.dll", "service", "--config", "/work/config/config.json"], api.Container.Command);
         Assert.Equal((1m, 512L * 1024 * 1024, true), (api.Container.CpuCores, api.Container.MemoryBytes, api.Container.NetworkAccess));
         Assert.False(data.Container.NetworkAccess);
         Assert.Equal(api.Names.Container, api.Container.Name);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace AgentFactory.Functions.Containers.Azure;
@@ -7,7 +8,8 @@ namespace AgentFactory.Functions.Containers.Azure;
 /// <summary>
 /// A <see cref="ContainerSpec"/> as a Container Instances container group (api-version 2023-05-01) and back: one
 /// container named like the group, requests from the spec's CPU and memory, secret variables as <c>secureValue</c>
-/// (which ARM never returns), the spec's labels as tags plus the runtime's own <c>agentfactory-*</c> tags.
+/// (which ARM never returns), the spec's files as secret volumes (likewise never returned), the spec's labels as
+/// tags plus the runtime's own <c>agentfactory-*</c> tags.
 /// </summary>
 internal static class ContainerGroupJson
 {
@@ -21,6 +23,8 @@ internal static class ContainerGroupJson
     public const string CreatedTag = "agentfactory-created";
 
     private const double BytesPerGb = 1024d * 1024 * 1024;
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>The PUT body.</summary>
     public static byte[] Group(ContainerSpec spec, ContainerInstancesOptions options, DateTimeOffset createdAt)
@@ -74,6 +78,22 @@ internal static class ContainerGroupJson
             }
 
             json.WriteEndArray();
+            IReadOnlyList<FileVolume> volumes = FileVolumes(spec);
+            if (volumes.Count > 0)
+            {
+                json.WriteStartArray("volumeMounts");
+                foreach (FileVolume volume in volumes)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", volume.Name);
+                    json.WriteString("mountPath", volume.MountPath);
+                    json.WriteBoolean("readOnly", true);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteStartObject("resources");
             json.WriteStartObject("requests");
             json.WriteNumber("cpu", spec.CpuCores);
@@ -83,6 +103,27 @@ internal static class ContainerGroupJson
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndArray();
+            if (volumes.Count > 0)
+            {
+                json.WriteStartArray("volumes");
+                foreach (FileVolume volume in volumes)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", volume.Name);
+                    // A secret volume: file name -> base64 content, kept encrypted by ACI and left out of GET answers.
+                    json.WriteStartObject("secret");
+                    foreach ((string fileName, string text) in volume.Files)
+                    {
+                        json.WriteString(fileName, Convert.ToBase64String(Utf8.GetBytes(text)));
+                    }
+
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteString("osType", "Linux");
             json.WriteString("restartPolicy", options.RestartPolicy);
             if (options.RegistryServer is { Length: > 0 } server && options.GroupIdentityResourceId is { Length: > 0 } pullIdentity)
@@ -108,7 +149,8 @@ internal static class ContainerGroupJson
     /// <summary>
     /// SHA-256 of the spec with secret values blanked: a tag is readable by anyone who may read the resource group,
     /// so it must not let a weak secret be guessed offline. A create that differs only in a secret's value is therefore
-    /// taken as the same container.
+    /// taken as the same container. File contents are hashed, not blanked: other contents must be another spec (the
+    /// agent would otherwise keep an old configuration), and the tag holds only the hash, never the text.
     /// </summary>
     public static string SpecHash(ContainerSpec spec)
     {
@@ -124,6 +166,7 @@ internal static class ContainerGroupJson
             ReadOnlyMounts = spec.ReadOnlyMounts,
             WorkDirectory = spec.WorkDirectory,
             Labels = spec.Labels,
+            Files = spec.Files,
         };
         return Convert.ToHexStringLower(SHA256.HashData(withoutSecrets.CanonicalBytes()));
     }
@@ -237,6 +280,19 @@ internal static class ContainerGroupJson
         return new ContainerStatus(name, ContainerState.Running, null, startedAt, null, restarts, state == "Running" ? null : detail ?? state ?? provisioning);
     }
 
+    /// <summary>
+    /// One secret volume per directory of the spec's files (a volume mounts over a whole directory), named
+    /// <c>files-1</c>, <c>files-2</c>… in the order of the directories.
+    /// </summary>
+    private static IReadOnlyList<FileVolume> FileVolumes(ContainerSpec spec) =>
+        [.. spec.Files
+            .GroupBy(f => Path.GetDirectoryName(f.Key)!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select((directory, index) => new FileVolume(
+                "files-" + (index + 1).ToString(CultureInfo.InvariantCulture),
+                directory.Key,
+                [.. directory.Select(f => (Path.GetFileName(f.Key), f.Value)).OrderBy(f => f.Item1, StringComparer.Ordinal)]))];
+
     private static JsonElement Container(JsonElement group) =>
         Get(Get(group, "properties"), "containers") is { ValueKind: JsonValueKind.Array } containers && containers.GetArrayLength() > 0
             ? containers[0]
@@ -261,4 +317,7 @@ internal static class ContainerGroupJson
 
         return null;
     }
+
+    /// <summary>A secret volume carrying the files of one directory: (file name, text) pairs.</summary>
+    private sealed record FileVolume(string Name, string MountPath, IReadOnlyList<(string FileName, string Text)> Files);
 }

@@ -63,6 +63,8 @@ public sealed partial class BubblewrapContainerRuntime : IContainerRuntime, IAsy
                 }
 
                 existing.Spec ??= spec;
+                // Same hash, same files: this only puts back one that went missing.
+                await WorkFiles.WriteAsync(existing.Record.Info.WorkDirectory, spec.Files, cancellationToken);
                 return existing.Record.Info;
             }
 
@@ -71,6 +73,7 @@ public sealed partial class BubblewrapContainerRuntime : IContainerRuntime, IAsy
             File.SetUnixFileMode(directory, TraverseOnly);
             string work = spec.WorkDirectory ?? Path.Combine(directory, "work");
             PrepareWorkDirectory(isolation, work);
+            await WorkFiles.WriteAsync(work, spec.Files, cancellationToken);
             ContainerCgroup cgroup = isolation.Cgroups.For(spec.Name);
             cgroup.Create(Limits(spec));
             var record = new ContainerRecord(ContainerInfo.From(spec, work, _time.GetUtcNow()), hash, spec.WorkDirectory is null,

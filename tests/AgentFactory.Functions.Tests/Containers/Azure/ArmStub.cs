@@ -223,6 +223,11 @@ public sealed class ArmStub : IAsyncDisposable
             return Error(400, "InvalidRequestContent", "The request content was invalid: location, properties.osType and each container's name, image and resources.requests are required.");
         }
 
+        if (VolumeProblem(body) is { } problem)
+        {
+            return Error(400, "InvalidRequestContent", problem);
+        }
+
         if (_groups.ContainsKey(name))
         {
             return Error(409, "Conflict", "Updating a running group is not played by this stub.");
@@ -323,11 +328,54 @@ public sealed class ArmStub : IAsyncDisposable
         };
     }
 
-    /// <summary>The group as GET answers it: secureValue is x-ms-secret, never returned.</summary>
+    /// <summary>
+    /// What ACI refuses about volumes: a mount naming no volume of the group, a relative mount path, or a secret
+    /// volume whose values are not base64.
+    /// </summary>
+    private static string? VolumeProblem(JsonObject body)
+    {
+        var volumes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonNode? volume in body["properties"]?["volumes"]?.AsArray() ?? [])
+        {
+            if ((string?)volume?["name"] is not { Length: > 0 } volumeName || !volumes.Add(volumeName))
+            {
+                return "Each volume needs a unique name.";
+            }
+
+            foreach ((string key, JsonNode? value) in volume["secret"]?.AsObject() ?? [])
+            {
+                Span<byte> decoded = new byte[((string?)value)?.Length ?? 0];
+                if ((string?)value is not { } text || !Convert.TryFromBase64String(text, decoded, out _))
+                {
+                    return $"The secret volume '{volumeName}' item '{key}' must be base64-encoded.";
+                }
+            }
+        }
+
+        foreach (JsonNode? container in body["properties"]!["containers"]!.AsArray())
+        {
+            foreach (JsonNode? mount in container?["properties"]?["volumeMounts"]?.AsArray() ?? [])
+            {
+                if ((string?)mount?["name"] is not { } mountName || !volumes.Contains(mountName) || (string?)mount["mountPath"] is not ['/', ..])
+                {
+                    return $"Volume mount '{(string?)mount?["name"]}' must name a volume of the group and have an absolute mountPath.";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The group as GET answers it: secureValue and secret volume contents are x-ms-secret, never returned.</summary>
     private static JsonObject View(JsonObject group)
     {
         var view = (JsonObject)group.DeepClone();
         view.Remove("agentfactory-stub-log");
+        foreach (JsonObject volume in view["properties"]!["volumes"]?.AsArray().OfType<JsonObject>() ?? [])
+        {
+            volume.Remove("secret");
+        }
+
         foreach (JsonNode? container in view["properties"]!["containers"]!.AsArray())
         {
             if (container?["properties"]?["environmentVariables"] is JsonArray variables)

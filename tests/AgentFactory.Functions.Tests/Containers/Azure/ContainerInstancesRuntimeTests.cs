@@ -55,6 +55,79 @@ public sealed class ContainerInstancesRuntimeTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task CreateAsync_SpecWithFiles_PutsSecretVolumeMountedReadOnlyAtTheirDirectoryAndShowsTheTextNowhere()
+    {
+        var aci = new AciRuntimeHarness(_stub);
+        string name = AciRuntimeHarness.NewName();
+        string text = "{\"marker\":\"cfg-" + Guid.NewGuid().ToString("N") + "\",\"note\":\"ü\"}";
+        string base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+        ContainerSpec spec = WithConfig(AciRuntimeHarness.Spec(name), text);
+
+        ContainerInfo info = await aci.Runtime.CreateAsync(spec);
+
+        RecordedRequest put = Assert.Single(_stub.Requests, r => r.Method == "PUT");
+        JsonNode body = put.Json!;
+        JsonNode volume = Assert.Single(body["properties"]!["volumes"]!.AsArray())!;
+        Assert.Equal("files-1", (string?)volume["name"]);
+        Assert.Equal(base64, (string?)Assert.Single(volume["secret"]!.AsObject(), f => f.Key == "config.json").Value);
+        JsonNode mount = Assert.Single(body["properties"]!["containers"]![0]!["properties"]!["volumeMounts"]!.AsArray())!;
+        Assert.Equal("files-1", (string?)mount["name"]);
+        // The directory, not /work: the program reads /work/config/config.json and can still write in /work.
+        Assert.Equal("/work/config", (string?)mount["mountPath"]);
+        Assert.True((bool)mount["readOnly"]!);
+        // The idempotency tag changes with the text but holds neither it nor its base64.
+        string tag = (string)body["tags"]!["agentfactory-spec"]!;
+        Assert.Equal(ContainerGroupJson.SpecHash(spec), tag);
+        Assert.NotEqual(ContainerGroupJson.SpecHash(WithConfig(AciRuntimeHarness.Spec(name), "{}")), tag);
+        string[] shown =
+        [
+            body["tags"]!.ToJsonString(), info.ToString(), spec.ToString(), (await aci.Runtime.GetStatusAsync(name)).ToString(),
+            (await aci.Runtime.GetAsync(name))!.ToString(), _stub.Requests.Where(r => r.Method != "PUT").Select(r => r.Path + r.Query + r.Body).Aggregate("", string.Concat),
+        ];
+        Assert.All(shown, t => Assert.DoesNotContain("cfg-", t, StringComparison.Ordinal));
+        Assert.All(shown, t => Assert.DoesNotContain(base64, t, StringComparison.Ordinal));
+
+        await aci.Runtime.CreateAsync(WithConfig(AciRuntimeHarness.Spec(name), text));
+        Assert.Single(_stub.Requests, r => r.Method == "PUT");
+        await Assert.ThrowsAsync<ContainerConflictException>(() => aci.Runtime.CreateAsync(WithConfig(AciRuntimeHarness.Spec(name), "{}")));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task CreateAsync_FilesInTwoDirectories_OneSecretVolumeEach()
+    {
+        var aci = new AciRuntimeHarness(_stub);
+        string name = AciRuntimeHarness.NewName();
+        ContainerSpec spec = AciRuntimeHarness.Spec(name);
+        spec = WithFiles(spec, new Dictionary<string, string> { ["/work/keys/b.pem"] = "B", ["/work/config/config.json"] = "{}", ["/work/keys/a.pem"] = "A" });
+
+        await aci.Runtime.CreateAsync(spec);
+
+        JsonNode body = Assert.Single(_stub.Requests, r => r.Method == "PUT").Json!;
+        Assert.Equal(
+            ["files-1 config.json=e30=", "files-2 a.pem=QQ== b.pem=Qg=="],
+            body["properties"]!["volumes"]!.AsArray().Select(v => (string?)v!["name"] + " " + string.Join(' ', v["secret"]!.AsObject().Select(f => f.Key + "=" + (string?)f.Value))));
+        Assert.Equal(
+            ["files-1 /work/config", "files-2 /work/keys"],
+            body["properties"]!["containers"]![0]!["properties"]!["volumeMounts"]!.AsArray().Select(m => (string?)m!["name"] + " " + (string?)m["mountPath"]));
+    }
+
+    private static ContainerSpec WithConfig(ContainerSpec spec, string text) =>
+        WithFiles(spec, new Dictionary<string, string> { ["/work/config/config.json"] = text });
+
+    private static ContainerSpec WithFiles(ContainerSpec spec, Dictionary<string, string> files) => new()
+    {
+        Name = spec.Name,
+        Image = spec.Image,
+        Command = spec.Command,
+        Environment = spec.Environment,
+        CpuCores = spec.CpuCores,
+        MemoryBytes = spec.MemoryBytes,
+        NetworkAccess = spec.NetworkAccess,
+        Labels = spec.Labels,
+        Files = files,
+    };
+
+    [Fact(Timeout = 30_000)]
     public async Task CreateAsync_Operation_FollowsAzureAsyncOperationAtRetryAfterThenStopsTheGroup()
     {
         _stub.InProgressPolls = 2;
