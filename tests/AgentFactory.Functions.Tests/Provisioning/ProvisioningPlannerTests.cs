@@ -61,6 +61,8 @@ public sealed class ProvisioningPlannerTests
         Assert.Equal(new ContainerEnvironmentVariable("MODE", "test"), Env(plan)["MODE"]);
         Assert.Contains("\"value\":\"***\"", plan.RedactedConfigurationJson, StringComparison.Ordinal);
         Assert.Contains("\"name\":\"my-agent\"", plan.RedactedConfigurationJson, StringComparison.Ordinal);
+        // The config file travels in the spec, at the path AGENT_CONFIG names.
+        Assert.Equal(plan.RedactedConfigurationJson, Assert.Single(plan.Container.Files, f => f.Key == Env(plan)["AGENT_CONFIG"].Value).Value);
         Assert.All([plan.RedactedConfigurationJson, plan.ToString(), plan.Container.ToString(), string.Join(",", plan.Container.Labels)],
             text => Assert.DoesNotContain(Secret, text, StringComparison.Ordinal));
     }
