@@ -8,7 +8,7 @@ namespace AgentFactory.Functions.Containers.Azure;
 /// <summary>
 /// A <see cref="ContainerSpec"/> as a Container Instances container group (api-version 2023-05-01) and back: one
 /// container named like the group, requests from the spec's CPU and memory, secret variables as <c>secureValue</c>
-/// (which ARM never returns), the spec's files as secret volumes (likewise never returned), the spec's labels as
+/// (which ARM never returns), the spec's files as secret volumes (never shown either), the spec's labels as
 /// tags plus the runtime's own <c>agentfactory-*</c> tags.
 /// </summary>
 internal static class ContainerGroupJson
@@ -110,7 +110,7 @@ internal static class ContainerGroupJson
                 {
                     json.WriteStartObject();
                     json.WriteString("name", volume.Name);
-                    // A secret volume: file name -> base64 content, kept encrypted by ACI and left out of GET answers.
+                    // A secret volume: file name -> base64 content; ACI keeps it on tmpfs, never on disk.
                     json.WriteStartObject("secret");
                     foreach ((string fileName, string text) in volume.Files)
                     {
