@@ -57,6 +57,7 @@ internal sealed class DevelopmentKey(ApiKeyStore keys, ApiKeyTable table, IOptio
         // Starts an agent-creation wizard for the blank template; follow it at the Location the answer names.
         console.Writer.WriteLine($"  curl -i -H \"{FunctionKeyAuthenticationHandler.HeaderName}: {key}\" -H \"Content-Type: application/json\" " +
             $"-d '{{\"templateId\":\"tmpl-blank\"}}' {address.TrimEnd('/')}/api/platform/factory/agents");
+        console.Writer.WriteLine($"  the wizard: {address.TrimEnd('/')}/   the operations console: {address.TrimEnd('/')}/ops/   (enter the key there)");
         console.Writer.WriteLine();
         console.Writer.Flush();
     }

@@ -47,6 +47,7 @@ public sealed partial class DevelopmentKeyTests(DevelopmentApp app) : IClassFixt
         MatchCollection lines = KeyLine().Matches(printed);
         string key = Assert.Single(lines).Groups["key"].Value;
         Assert.Contains($"curl -H \"x-functions-key: {key}\" {app.ClientOptions.BaseAddress.ToString().TrimEnd('/')}/api/whoami", printed, StringComparison.Ordinal);
+        Assert.Contains($"the operations console: {app.ClientOptions.BaseAddress.ToString().TrimEnd('/')}/ops/", printed, StringComparison.Ordinal);
         using HttpClient client = app.Anonymous();
         client.DefaultRequestHeaders.Add("x-functions-key", key);
 
