@@ -10,6 +10,10 @@ namespace AgentFactory.AgentRuntime.Hosting;
 internal sealed class AgentEnvironment(IReadOnlyDictionary<string, string> variables)
 {
     public const string StorageVariable = "AGENT_STORAGE";
+    public const string StorageAccountVariable = "AGENT_STORAGE_ACCOUNT";
+    public const string StorageClientIdVariable = "AGENT_STORAGE_CLIENT_ID";
+    public const string StorageQueueUriVariable = "AGENT_STORAGE_QUEUE_URI";
+    public const string StorageTableUriVariable = "AGENT_STORAGE_TABLE_URI";
     public const string QueueVariable = "AGENT_QUEUE";
     public const string StateDirVariable = "AGENT_STATE_DIR";
     public const string SandboxHttpVariable = "SANDBOX_HTTP";
@@ -30,6 +34,9 @@ internal sealed class AgentEnvironment(IReadOnlyDictionary<string, string> varia
 
     /// <summary>Azure Storage connection string (long-term memory table, task queue, results, alerts); null in a sandbox without storage.</summary>
     public string? Storage => Get(StorageVariable);
+
+    /// <summary>Clients for the agent's storage account, by connection string or managed identity; null in a sandbox without storage.</summary>
+    public AgentStorage? StorageAccount => AgentStorage.From(this);
 
     /// <summary>Base URL of the sandbox HTTP test endpoint, when the sandbox gives the agent network.</summary>
     public Uri? SandboxHttp => Get(SandboxHttpVariable) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null;

@@ -6,8 +6,6 @@ using AgentFactory.AgentRuntime.Kinds.Monitoring;
 using AgentFactory.AgentRuntime.Kinds.Orchestration;
 using AgentFactory.AgentRuntime.Tasks;
 using AgentFactory.Core.Configuration.Settings;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
 
 namespace AgentFactory.AgentRuntime.Hosting;
 
@@ -31,9 +29,9 @@ internal static class HandlerFactory
         _ => throw new InvalidOperationException($"No handler for settings of kind {host.Configuration.Settings?.Category}."),
     };
 
-    /// <summary>A table when the agent has storage (AGENT_STORAGE), else JSON files in its state directory.</summary>
-    public static IMemoryStore MemoryStore(AgentHost host) => host.Environment.Storage is { } storage
-        ? new TableMemoryStore(new TableClient(storage, host.Environment.Get(AgentEnvironment.MemoryTableVariable) ?? DefaultMemoryTable))
+    /// <summary>A table when the agent has storage (AGENT_STORAGE or AGENT_STORAGE_ACCOUNT), else JSON files in its state directory.</summary>
+    public static IMemoryStore MemoryStore(AgentHost host) => host.Environment.StorageAccount is { } storage
+        ? new TableMemoryStore(storage.Table(host.Environment.Get(AgentEnvironment.MemoryTableVariable) ?? DefaultMemoryTable))
         : new FileMemoryStore(Path.Combine(host.StateDirectory, "memory"));
 
     private static ApiHandler Api(AgentHost host, ApiSettings api)
@@ -59,7 +57,7 @@ internal static class HandlerFactory
         }
 
         List<IAlertChannel> channels = [];
-        var storage = host.Environment.Storage;
+        var storage = host.Environment.StorageAccount;
         var alertQueue = host.Environment.Get(AgentEnvironment.AlertQueueVariable);
         switch (monitoring.AlertChannel)
         {
@@ -67,13 +65,13 @@ internal static class HandlerFactory
                 channels.Add(new WebhookAlertChannel(host.Http, new Uri(url)));
                 break;
             case { Kind: AlertChannelKind.Email, Target: var email } when storage is not null:
-                channels.Add(new QueueAlertChannel(new QueueClient(storage, alertQueue ?? QueueNames.Derived(host.AgentName, "-alerts")), email));
+                channels.Add(new QueueAlertChannel(storage.Queue(alertQueue ?? QueueNames.Derived(host.AgentName, "-alerts")), email));
                 return channels; // the queue already carries it
         }
 
         if (alertQueue is not null && storage is not null)
         {
-            channels.Add(new QueueAlertChannel(new QueueClient(storage, alertQueue), null));
+            channels.Add(new QueueAlertChannel(storage.Queue(alertQueue), null));
         }
 
         return channels;

@@ -15,9 +15,9 @@ namespace AgentFactory.AgentRuntime.Service;
 /// </summary>
 internal sealed class ServiceMode(AgentHost host, TaskRunner runner, ServiceOptions options, ILogger logger)
 {
-    private readonly QueueClient queue = new(options.Storage, options.Queue);
-    private readonly QueueClient poison = new(options.Storage, options.PoisonQueue);
-    private readonly ResultTable results = new(new TableClient(options.Storage, options.ResultsTable), host.AgentName);
+    private readonly QueueClient queue = options.Storage.Queue(options.Queue);
+    private readonly QueueClient poison = options.Storage.Queue(options.PoisonQueue);
+    private readonly ResultTable results = new(options.Storage.Table(options.ResultsTable), host.AgentName);
     private readonly ServiceCounters counters = new();
 
     public async Task<int> RunAsync(CancellationToken stop)
@@ -25,7 +25,7 @@ internal sealed class ServiceMode(AgentHost host, TaskRunner runner, ServiceOpti
         await queue.CreateIfNotExistsAsync(cancellationToken: stop);
         await poison.CreateIfNotExistsAsync(cancellationToken: stop);
         await results.CreateIfNotExistsAsync(stop);
-        var heartbeat = new Heartbeat(Path.Combine(host.StateDirectory, Heartbeat.FileName), new TableClient(options.Storage, ServiceOptions.HeartbeatTable), host.AgentName, counters, host.Time, logger);
+        var heartbeat = new Heartbeat(Path.Combine(host.StateDirectory, Heartbeat.FileName), options.Storage.Table(ServiceOptions.HeartbeatTable), host.AgentName, counters, host.Time, logger);
         await using var handler = HandlerFactory.Create(host, host.AgentName);
         using var work = new CancellationTokenSource(); // outlives `stop` by the drain timeout
         var background = handler is IBackgroundWork own ? own.RunAsync(stop) : Task.CompletedTask;

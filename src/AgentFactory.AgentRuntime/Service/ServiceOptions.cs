@@ -8,7 +8,7 @@ internal sealed record ServiceOptions
     public const string DefaultResultsTable = "agentresults";
     public const string HeartbeatTable = "agentheartbeats";
 
-    public required string Storage { get; init; }
+    public required AgentStorage Storage { get; init; }
 
     public required string Queue { get; init; }
 
@@ -35,8 +35,8 @@ internal sealed record ServiceOptions
     /// <summary>After SIGTERM, running tasks get this long to finish before they are cancelled (their messages come back later).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Reads the options; null when AGENT_STORAGE is missing (a service needs its queue).</summary>
-    public static ServiceOptions? From(AgentEnvironment environment, string agentName) => environment.Storage is not { } storage ? null : new ServiceOptions
+    /// <summary>Reads the options; null when neither AGENT_STORAGE nor AGENT_STORAGE_ACCOUNT is set (a service needs its queue).</summary>
+    public static ServiceOptions? From(AgentEnvironment environment, string agentName) => environment.StorageAccount is not { } storage ? null : new ServiceOptions
     {
         Storage = storage,
         Queue = environment.Get(AgentEnvironment.QueueVariable) ?? agentName,
