@@ -28,11 +28,21 @@ var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   webPubSubServiceOwner: '12cf5a90-567b-43ae-8102-96cf46c7d9b4'
+  managedIdentityOperator: 'f1a07417-d97a-45cb-824c-7a7467783830'
 }
 var packageContainer = 'app-package'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-${namePrefix}'
+  location: location
+  tags: tags
+}
+
+// The agents' own identity, which their container groups run as. Not the app's: agents run tenants' settings and
+// code, so they get queue and table data access on the account (their task queue, results, heartbeats, memory) and
+// nothing else — no blobs (the agent program uses none), no Web PubSub, no say over container groups.
+resource agentIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${namePrefix}-agents'
   location: location
   tags: tags
 }
@@ -77,6 +87,30 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     }
   }
 ]
+
+resource agentStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in [roles.storageQueueDataContributor, roles.storageTableDataContributor]: {
+    name: guid(storage.id, agentIdentity.id, role)
+    scope: storage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: agentIdentity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// Creating a container group that runs as a user-assigned identity needs the right to assign that identity: the
+// app may assign the agents' identity and no other.
+resource agentIdentityOperator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(agentIdentity.id, identity.id, roles.managedIdentityOperator)
+  scope: agentIdentity
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.managedIdentityOperator)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${namePrefix}'
@@ -195,6 +229,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AgentFactory__Containers__Aci__ResourceGroup', value: agentsResourceGroupName }
         { name: 'AgentFactory__Containers__Aci__Location', value: location }
         { name: 'AgentFactory__Containers__Aci__ManagedIdentityClientId', value: identity.properties.clientId }
+        { name: 'AgentFactory__Containers__Aci__GroupIdentityResourceId', value: agentIdentity.id }
+        { name: 'AgentFactory__Provisioning__AgentIdentityClientId', value: agentIdentity.properties.clientId }
         { name: 'AgentFactory__Progress__Provider', value: 'WebPubSub' }
         { name: 'AgentFactory__Progress__WebPubSub__Hub', value: hub.name }
         { name: 'AgentFactory__Progress__WebPubSub__ConnectionString', value: webPubSub.listKeys().primaryConnectionString }
@@ -229,6 +265,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
   dependsOn: [
     storageRoles
+    agentStorageRoles
+    agentIdentityOperator
     packages
   ]
 }

@@ -46,7 +46,7 @@ public static class OrchestrationHostingExtensions
                 o.AgentMounts.Add(new ContainerMount(new SandboxOptions().RuntimeDirectory, SandboxOptions.RuntimeMountPath));
             }
 
-            // Identity-based storage has no connection string to hand an agent: it then gets names and endpoints only.
+            // Identity-based storage has no connection string to hand an agent: it then signs in with AgentIdentityClientId.
             o.AgentStorageConnection ??= storage.ConnectionString;
         });
         // A development run without a configured key gets one for the life of the process (scripts/run.sh sets one per run);

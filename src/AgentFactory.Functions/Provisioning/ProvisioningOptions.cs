@@ -29,10 +29,21 @@ public sealed class ProvisioningOptions
 
     /// <summary>
     /// The storage connection the agent program serves its queue with (<c>AGENT_STORAGE</c>, passed as a secret; the
-    /// container then gets network access). Locally the Azurite connection; on Azure a SAS-scoped or identity-based one.
-    /// When null the agent gets the names and endpoints only.
+    /// container then gets network access). Locally the Azurite connection (the factory's own, by default). Wins over
+    /// <see cref="AgentIdentityClientId"/>. When both are null the agent gets the names and endpoints only.
     /// </summary>
     public string? AgentStorageConnection { get; set; }
+
+    /// <summary>
+    /// Client id of the user-assigned managed identity the agents' container groups run as (the identity of
+    /// <c>AgentFactory:Containers:Aci:GroupIdentityResourceId</c>), holding queue and table data roles on the factory's
+    /// account. Used when there is no <see cref="AgentStorageConnection"/> (identity-based storage, Azure): agents get
+    /// <c>AGENT_STORAGE_ACCOUNT</c>, the service endpoints and <c>AGENT_STORAGE_CLIENT_ID</c>, and no secret.
+    /// </summary>
+    public string? AgentIdentityClientId { get; set; }
+
+    /// <summary>True when agents are given a way to reach storage: a connection string or the identity's client id.</summary>
+    internal bool AgentsReachStorage => AgentStorageConnection is { Length: > 0 } || AgentIdentityClientId is { Length: > 0 };
 
     /// <summary>The factory's queue for alerts, used unless an agent's configuration names a webhook.</summary>
     public string AlertQueueName { get; set; } = "agent-alerts";

@@ -93,10 +93,18 @@ public sealed class ProvisioningPlanner(IOptions<ProvisioningOptions> options, P
             platform.Add(new("AGENT_MEMORY_TABLE", names.Table));
         }
 
-        bool reachesStorage = settings.AgentStorageConnection is { Length: > 0 };
-        if (reachesStorage)
+        bool reachesStorage = settings.AgentsReachStorage;
+        if (settings.AgentStorageConnection is { Length: > 0 } connection)
         {
-            platform.Add(ContainerEnvironmentVariable.Secret("AGENT_STORAGE", settings.AgentStorageConnection!));
+            platform.Add(ContainerEnvironmentVariable.Secret("AGENT_STORAGE", connection));
+        }
+        else if (settings.AgentIdentityClientId is { Length: > 0 } clientId)
+        {
+            // Identity-based storage has no key to hand over: the agent signs in as the container group's identity.
+            platform.Add(new("AGENT_STORAGE_ACCOUNT", storage.Queues.AccountName));
+            platform.Add(new("AGENT_STORAGE_QUEUE_URI", storage.Queues.Uri.AbsoluteUri));
+            platform.Add(new("AGENT_STORAGE_TABLE_URI", storage.Tables.Uri.AbsoluteUri));
+            platform.Add(new("AGENT_STORAGE_CLIENT_ID", clientId));
         }
 
         var reserved = platform.Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -21,6 +21,16 @@ public static class ProvisioningServiceCollectionExtensions
             .Validate(o => o.Problem() is null, "AgentFactory:Provisioning is invalid: AgentCommand needs the agent program, "
                 + "DefaultFailureThreshold at least 1, AlertQueueName a valid queue name.")
             .ValidateOnStart();
+        if (storage.IsIdentityBased)
+        {
+            // Checked at start, not when the first agent is provisioned: a deployment that cannot give agents storage
+            // fails before it takes a request, instead of leaving half-provisioned agents that never serve their queue.
+            services.AddOptions<ProvisioningOptions>()
+                .Validate(o => o.AgentsReachStorage, $"The factory's storage ({storage}) is identity-based, so agents cannot reach it with a connection string: "
+                    + "set AgentFactory:Provisioning:AgentIdentityClientId to the client id of the managed identity the agents' container groups run as.")
+                .ValidateOnStart();
+        }
+
         services.AddOptions<AgentMonitorOptions>().BindConfiguration(AgentMonitorOptions.Section)
             .Validate(o => o.Period > TimeSpan.Zero && o.MaxParallelChecks > 0 && o.WebhookTimeout > TimeSpan.Zero,
                 "AgentFactory:Monitoring needs a positive Period, MaxParallelChecks and WebhookTimeout.")

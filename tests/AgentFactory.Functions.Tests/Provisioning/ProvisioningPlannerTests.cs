@@ -3,6 +3,8 @@ using AgentFactory.Core.Configuration.Settings;
 using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Monitoring;
 using AgentFactory.Functions.Provisioning;
+using AgentFactory.Functions.Storage;
+using Azure.Identity;
 using Microsoft.Extensions.Options;
 
 namespace AgentFactory.Functions.Tests.Provisioning;
@@ -180,5 +182,45 @@ public sealed class ProvisioningPlannerTests
         var error = Assert.Throws<InvalidOperationException>(() =>
             planner.Plan("tenant-a", "dep-1", ProvisioningFixture.Configuration("tmpl-data", "my-agent", Secret), ProvisioningFixture.Template("tmpl-data")));
         Assert.Contains("AgentCommand", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_WithConnectionString_AgentGetsItAsASecretAndNoIdentity()
+    {
+        const string connection = "DefaultEndpointsProtocol=https;AccountName=stx;AccountKey=" + Secret;
+        ProvisioningPlan plan = Planner(o => (o.AgentStorageConnection, o.AgentIdentityClientId) = (connection, "client-1"))
+            .Plan("tenant-a", "dep-1", ProvisioningFixture.Configuration("tmpl-data", "my-agent", Secret), ProvisioningFixture.Template("tmpl-data"));
+
+        Assert.Equal(new ContainerEnvironmentVariable("AGENT_STORAGE", connection, IsSecret: true), Env(plan)["AGENT_STORAGE"]);
+        Assert.DoesNotContain(plan.Container.Environment, e => e.Name.StartsWith("AGENT_STORAGE_", StringComparison.Ordinal));
+        Assert.True(plan.Container.NetworkAccess);
+    }
+
+    [Fact]
+    public void Plan_IdentityBasedStorage_AgentGetsAccountEndpointsAndClientIdAndNoSecret()
+    {
+        var account = FactoryStorageAccount.FromIdentity("stfactory", new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned));
+        var options = new ProvisioningOptions { AgentIdentityClientId = "0b8e6a1c-2d4f-4e6a-9c1b-7f3e5d2a4b6c", AgentCommand = { "/usr/bin/dotnet" } };
+        ProvisioningPlan plan = new ProvisioningPlanner(Options.Create(options), new ProvisioningStorage(account))
+            .Plan("tenant-a", "dep-1", ProvisioningFixture.Configuration("tmpl-memory", "my-agent", Secret), ProvisioningFixture.Template("tmpl-memory"));
+
+        Dictionary<string, ContainerEnvironmentVariable> env = Env(plan);
+        Assert.Equal("stfactory", env["AGENT_STORAGE_ACCOUNT"].Value);
+        Assert.Equal("https://stfactory.queue.core.windows.net/", env["AGENT_STORAGE_QUEUE_URI"].Value);
+        Assert.Equal("https://stfactory.table.core.windows.net/", env["AGENT_STORAGE_TABLE_URI"].Value);
+        Assert.Equal("0b8e6a1c-2d4f-4e6a-9c1b-7f3e5d2a4b6c", env["AGENT_STORAGE_CLIENT_ID"].Value);
+        Assert.False(env.ContainsKey("AGENT_STORAGE"));
+        // The configuration's own secret is the only secret the container gets.
+        Assert.Equal(["API_TOKEN"], plan.Container.Environment.Where(e => e.IsSecret).Select(e => e.Name));
+        Assert.True(plan.Container.NetworkAccess);
+    }
+
+    [Fact]
+    public void Plan_NeitherConnectionNorIdentity_NoStorageVariables()
+    {
+        ProvisioningPlan plan = Plan("tmpl-data");
+
+        Assert.DoesNotContain(plan.Container.Environment, e => e.Name.StartsWith("AGENT_STORAGE", StringComparison.Ordinal));
+        Assert.False(plan.Container.NetworkAccess);
     }
 }

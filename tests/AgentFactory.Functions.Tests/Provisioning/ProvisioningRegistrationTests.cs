@@ -1,6 +1,8 @@
 using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Monitoring;
 using AgentFactory.Functions.Provisioning;
+using AgentFactory.Functions.Storage;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,5 +49,30 @@ public sealed class ProvisioningRegistrationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("AgentCommand", error.Message, StringComparison.Ordinal);
+    }
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("0b8e6a1c-2d4f-4e6a-9c1b-7f3e5d2a4b6c", true)]
+    public void AddProvisioning_IdentityBasedStorage_NeedsTheAgentsIdentity(string? clientId, bool valid)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AgentFactory:Provisioning:AgentCommand:0"] = "/usr/bin/dotnet",
+            ["AgentFactory:Provisioning:AgentIdentityClientId"] = clientId,
+        });
+        builder.Services.AddProvisioning(FactoryStorageAccount.FromIdentity("stfactory", new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)), "x");
+        using IHost host = builder.Build();
+
+        var options = host.Services.GetRequiredService<IOptions<ProvisioningOptions>>();
+        if (valid)
+        {
+            Assert.Equal(clientId, options.Value.AgentIdentityClientId);
+        }
+        else
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => options.Value);
+            Assert.Contains("AgentFactory:Provisioning:AgentIdentityClientId", error.Message, StringComparison.Ordinal);
+        }
     }
 }

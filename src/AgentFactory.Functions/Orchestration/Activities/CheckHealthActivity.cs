@@ -52,7 +52,7 @@ public sealed class CheckHealthActivity(IContainerRuntime runtime, ProvisioningS
             return Unhealthy(state, $"the container is {state}{code}", input.Attempt);
         }
 
-        if (provisioning.Value.AgentStorageConnection is not { Length: > 0 })
+        if (!provisioning.Value.AgentsReachStorage)
         {
             // The agent has no storage to report to: a running container is all there is to see.
             return new HealthSummary { Healthy = true, ContainerState = state, Attempt = input.Attempt };
