@@ -73,6 +73,33 @@ public sealed class BicepTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Build_App_AgentsRunAsTheirOwnIdentityWithQueueAndTableRightsOnly()
+    {
+        JsonNode template = await BuildAsync("modules/app.bicep");
+
+        // The agents' identity has queue and table data roles on the account, and not the app's blob ownership.
+        JsonNode agentRoles = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"), r => (string?)r["copy"]?["name"] == "agentStorageRoles");
+        string roleList = agentRoles["copy"]!["count"]!.ToString();
+        Assert.Contains("storageQueueDataContributor", roleList, StringComparison.Ordinal);
+        Assert.Contains("storageTableDataContributor", roleList, StringComparison.Ordinal);
+        Assert.DoesNotContain("storageBlobDataOwner", roleList, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Storage/storageAccounts", (string?)agentRoles["scope"], StringComparison.Ordinal);
+        Assert.Contains("-agents", agentRoles["properties"]!["principalId"]!.ToString(), StringComparison.Ordinal);
+
+        // The app may assign that identity to container groups, and only that one.
+        JsonNode operatorRole = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"),
+            r => r["properties"]!["roleDefinitionId"]!.ToString().Contains("managedIdentityOperator", StringComparison.Ordinal));
+        Assert.Contains("-agents", (string?)operatorRole["scope"], StringComparison.Ordinal);
+
+        // The app passes the identity to container groups and its client id to agents.
+        Dictionary<string, string> settings = Resource(template, "Microsoft.Web/sites")["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
+            .ToDictionary(s => (string)s!["name"]!, s => s!["value"]!.ToString());
+        Assert.Contains("-agents", settings["AgentFactory__Containers__Aci__GroupIdentityResourceId"], StringComparison.Ordinal);
+        Assert.Contains("-agents", settings["AgentFactory__Provisioning__AgentIdentityClientId"], StringComparison.Ordinal);
+        Assert.Contains("clientId", settings["AgentFactory__Provisioning__AgentIdentityClientId"], StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Build_Agents_ContainerGroupRightsAreLimitedToTheAgentsResourceGroup()
     {
         JsonNode template = await BuildAsync("modules/agents.bicep");
