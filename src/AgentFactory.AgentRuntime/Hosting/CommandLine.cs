@@ -12,7 +12,7 @@ internal sealed record CommandLine(string Command, IReadOnlyDictionary<string, s
           AgentFactory.AgentRuntime health [--max-age <seconds>] [--config <file.json>]
           AgentFactory.AgentRuntime endpoint [--port <port>]
         The configuration is the agent's AgentConfiguration JSON; secrets come from environment variables only.
-        Environment: AGENT_STORAGE, AGENT_QUEUE, AGENT_STATE_DIR, SANDBOX_HTTP and more (docs/AGENT-RUNTIME.md).
+        Environment: AGENT_STORAGE (or AGENT_STORAGE_ACCOUNT + AGENT_STORAGE_CLIENT_ID), AGENT_QUEUE, AGENT_STATE_DIR, SANDBOX_HTTP and more (docs/AGENT-RUNTIME.md).
         """;
 
     private static readonly HashSet<string> KnownFlags = ["--assert", "--help"];
