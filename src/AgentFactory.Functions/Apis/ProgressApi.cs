@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using AgentFactory.Core;
-using AgentFactory.Durable;
 using AgentFactory.Functions.Orchestration;
 using AgentFactory.Functions.Progress;
 using AgentFactory.Functions.Progress.LocalHub;
@@ -62,14 +61,11 @@ public static class ProgressApi
             return FactoryHttp.Problem(StatusCodes.Status400BadRequest, "Invalid query parameter", "'after' must be ≥ 0.");
         }
 
-        string tenant = FactoryHttp.TenantOf(context.User);
         CancellationToken aborted = context.RequestAborted;
-        // Subscribe before the first read, so nothing written in between is missed; the log fills any gap.
-        using DeploymentEventFeed.Subscription live = feed.Subscribe(id);
-        IReadOnlyList<DeploymentEvent>? first = await creation.ListEventsAsync(tenant, id, after, 1000, aborted);
-        if (first is null)
+        using DeploymentEventStream? events = await DeploymentEventStream.OpenAsync(creation, feed, FactoryHttp.TenantOf(context.User), id, after, aborted);
+        if (events is null)
         {
-            return FactoryHttp.Problem(StatusCodes.Status404NotFound, "Deployment not found", "No deployment with that id belongs to you.");
+            return NotFound();
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
@@ -82,31 +78,12 @@ public static class ProgressApi
         _ = DrainClientAsync(socket, closing);
         try
         {
-            long cursor = await SendAsync(socket, first, after, closing.Token);
-            while (!closing.IsCancellationRequested)
+            await foreach (DeploymentEvent e in events.ReadAllAsync(IdlePoll, closing.Token))
             {
-                DeploymentEvent? next = await NextAnnouncedAsync(live, closing.Token);
-                if (next is not null && next.Sequence <= cursor)
-                {
-                    continue;
-                }
-
-                if (next is not null && next.Sequence == cursor + 1)
-                {
-                    cursor = await SendAsync(socket, [next], cursor, closing.Token);
-                    continue;
-                }
-
-                // A gap, or nothing announced for a while: the log says what there is.
-                IReadOnlyList<DeploymentEvent> page = await creation.ListEventsAsync(tenant, id, cursor, 1000, closing.Token) ?? [];
-                cursor = await SendAsync(socket, page, cursor, closing.Token);
-                if (page.Count == 0 && next is null && await creation.GetStatusAsync(tenant, id, closing.Token) is { } view && Ended(view)
-                    && (await creation.ListEventsAsync(tenant, id, cursor, 1, closing.Token) ?? []).Count == 0)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "The deployment has ended.", closing.Token);
-                    break;
-                }
+                await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(e, AgentFactoryJson.Options), WebSocketMessageType.Text, true, closing.Token);
             }
+
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "The deployment has ended.", closing.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
@@ -114,41 +91,6 @@ public static class ProgressApi
         }
 
         return Results.Empty;
-    }
-
-    private static async Task<DeploymentEvent?> NextAnnouncedAsync(DeploymentEventFeed.Subscription live, CancellationToken cancellationToken)
-    {
-        if (live.Events.TryRead(out DeploymentEvent? ready))
-        {
-            return ready;
-        }
-
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(IdlePoll);
-        try
-        {
-            return await live.Events.ReadAsync(idle.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<long> SendAsync(WebSocket socket, IReadOnlyList<DeploymentEvent> events, long cursor, CancellationToken cancellationToken)
-    {
-        foreach (DeploymentEvent e in events)
-        {
-            if (e.Sequence <= cursor)
-            {
-                continue;
-            }
-
-            await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(e, AgentFactoryJson.Options), WebSocketMessageType.Text, true, cancellationToken);
-            cursor = e.Sequence;
-        }
-
-        return cursor;
     }
 
     // The route only sends; reading notices the client's close (and ignores anything else it says).
@@ -172,11 +114,6 @@ public static class ProgressApi
 
         await closing.CancelAsync();
     }
-
-    // The orchestration records its last events before it ends, so an ended one has nothing more to come.
-    private static bool Ended(DeploymentView view) => view.RuntimeStatus is { } runtime
-        ? runtime is not (OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended)
-        : view.Status is DeploymentStatus.Succeeded or DeploymentStatus.Failed or DeploymentStatus.Cancelled or DeploymentStatus.Expired;
 
     private static IResult NotFound() =>
         FactoryHttp.Problem(StatusCodes.Status404NotFound, "Deployment not found", "No deployment with that id belongs to you.");
