@@ -44,11 +44,28 @@ summarize_trx() {
   return 0
 }
 
+# Repeats, from the run's log $1, the lines that say why dotnet test failed: build
+# errors, crashed or aborted test hosts, failed tests, non-Completed TRX outcomes.
+# CI shows only the tail of a run, where these would otherwise be long gone.
+explain_failure() {
+  local log="$1" results="$2" f outcome
+  echo "test.sh: why the run failed (from $log):" >&2
+  grep -E ': error [A-Z]+[0-9]+|error MSB|Test host process crashed|test run was aborted|Test Run Aborted|Test Run Failed|^[[:space:]]+Failed [A-Za-z]|exited with code|Unhandled exception' "$log" 2>/dev/null \
+    | awk '!seen[$0]++' | head -n 40 >&2 || true
+  while IFS= read -r -d '' f; do
+    outcome="$(grep -o '<ResultSummary outcome="[^"]*"' "$f" | head -n 1 | cut -d'"' -f2 || true)"
+    [[ "$outcome" == "Completed" ]] && continue
+    echo "test.sh: ${f##*/}: outcome $outcome" >&2
+    grep -o '<Text>[^<]*</Text>' "$f" | head -n 10 >&2 || true
+  done < <(find "$results" -name '*.trx' -print0 2>/dev/null)
+}
+
 # Prints the closing line and returns the exit code for the run.
 report() {
-  local dotnet_rc="$1" results="$2" rc=0
+  local dotnet_rc="$1" results="$2" log="$3" rc=0
   summarize_trx "$results"
   if ((dotnet_rc != 0)); then
+    explain_failure "$log" "$results"
     echo "test.sh: FAILED: dotnet test exited with $dotnet_rc (build error or failing tests; see above)" >&2
     rc=1
   fi
@@ -97,16 +114,19 @@ main() {
   rm -rf "$results"
   mkdir -p "$results"
 
-  local dotnet_rc=0
+  # The whole output is also kept in a log, read back when the run fails. tee runs in a
+  # process substitution, not a pipe: a process a test leaves behind holding stdout must
+  # not keep the script waiting.
+  local dotnet_rc=0 log="$results/dotnet-test.log"
   dotnet test "$root/AgentFactory.Functions.sln" -c Release \
     --results-directory "$results" \
     --logger "trx;LogFilePrefix=r" \
     --logger "console;verbosity=normal" \
-    "$@" </dev/null || dotnet_rc=$?
+    "$@" </dev/null > >(tee "$log") 2>&1 || dotnet_rc=$?
 
   # Stop Azurite now (not only in the trap) so nothing prints after the summary.
   stop_azurite
-  report "$dotnet_rc" "$results"
+  report "$dotnet_rc" "$results" "$log"
 }
 
 # Run only when executed, so the functions above can be sourced and tested.

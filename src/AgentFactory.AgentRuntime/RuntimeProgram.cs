@@ -20,6 +20,9 @@ internal static class RuntimeProgram
     public const int UsageError = 2;
     private static readonly TimeSpan DefaultTaskTimeout = TimeSpan.FromSeconds(300);
 
+    // How long a sandbox waits for its test endpoint (a sidecar in Container Instances starts with it).
+    private static readonly TimeSpan EndpointWait = TimeSpan.FromSeconds(30);
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, AgentEnvironment environment, TextReader input, TextWriter output, TextWriter error, CancellationToken stop)
     {
         var command = CommandLine.Parse(args, out var problem);
@@ -101,6 +104,11 @@ internal static class RuntimeProgram
     private static async Task<int> RunSandboxAsync(string? tasks, AgentHost host, TaskRunner runner, TextWriter output, SecretRedactor redactor, bool assert, Microsoft.Extensions.Logging.ILogger logger, TextReader input, CancellationToken stop)
     {
         var sandbox = new SandboxMode(host, runner, output, redactor, assert, logger);
+        if (host.Environment.SandboxHttp is { } endpoint && !await EndpointReadiness.WaitAsync(endpoint, EndpointWait, stop))
+        {
+            Log.EndpointNotReady(logger, endpoint.GetLeftPart(UriPartial.Authority), (int)EndpointWait.TotalSeconds);
+        }
+
         if (tasks is null or "-")
         {
             return await sandbox.RunAsync(input, stop);

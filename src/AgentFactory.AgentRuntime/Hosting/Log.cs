@@ -64,4 +64,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Credential withheld: {Origin} is neither the configured API nor the sandbox endpoint")]
     public static partial void CredentialWithheld(ILogger logger, string origin);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "The sandbox test endpoint {Endpoint} accepted no connection within {Seconds} s; running the tasks anyway")]
+    public static partial void EndpointNotReady(ILogger logger, string endpoint, int seconds);
 }

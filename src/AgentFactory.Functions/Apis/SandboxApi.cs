@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentFactory.Core;
+using AgentFactory.Core.Configuration;
 using AgentFactory.Core.Templates;
 using AgentFactory.Core.Validation;
 using AgentFactory.Functions.Containers;
@@ -60,7 +61,7 @@ public static class SandboxApi
                 return FactoryHttp.Problem(StatusCodes.Status503ServiceUnavailable, "Sandbox isolation unavailable", ex.Message);
             }
 
-            sessions.Add(tenant, sandboxId, template);
+            sessions.Add(tenant, sandboxId, template, configuration);
             return TypedResults.Created($"{FactoryHttp.Prefix}/sandbox/logs?sandboxId={sandboxId}",
                 new { sandboxId, templateId = template.Id, templateVersion = template.Version, tasks = template.TestTasks.Select(t => t.Id) });
         }
@@ -77,7 +78,7 @@ public static class SandboxApi
         using (body)
         {
             string tenant = FactoryHttp.TenantOf(request.HttpContext.User);
-            if (Session(body.RootElement, tenant, sessions) is not var (sandboxId, template))
+            if (Session(body.RootElement, tenant, sessions) is not var (sandboxId, template, configuration))
             {
                 return NotFound();
             }
@@ -105,7 +106,7 @@ public static class SandboxApi
                 }
             }
 
-            SandboxRunResult run = await sandbox.ExecuteAsync(SandboxSessions.KeyOf(tenant, sandboxId), template, tasks, cancellationToken);
+            SandboxRunResult run = await sandbox.ExecuteAsync(SandboxSessions.KeyOf(tenant, sandboxId), configuration, template, tasks, cancellationToken);
             return FactoryHttp.Json(run with { DeploymentId = sandboxId });
         }
     }
@@ -139,7 +140,7 @@ public static class SandboxApi
         using (body)
         {
             string tenant = FactoryHttp.TenantOf(request.HttpContext.User);
-            if (Session(body.RootElement, tenant, sessions) is not var (sandboxId, _))
+            if (Session(body.RootElement, tenant, sessions) is not var (sandboxId, _, _))
             {
                 return NotFound();
             }
@@ -150,10 +151,10 @@ public static class SandboxApi
         }
     }
 
-    private static (string SandboxId, AgentTemplate Template)? Session(JsonElement body, string tenant, SandboxSessions sessions) =>
+    private static (string SandboxId, AgentTemplate Template, AgentConfiguration Configuration)? Session(JsonElement body, string tenant, SandboxSessions sessions) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty("sandboxId", out JsonElement id) && id.ValueKind == JsonValueKind.String
-            && sessions.Find(tenant, id.GetString()!) is { } template
-            ? (id.GetString()!, template)
+            && sessions.Find(tenant, id.GetString()!) is { } session
+            ? (id.GetString()!, session.Template, session.Configuration)
             : null;
 
     private static IResult NotFound() =>

@@ -17,6 +17,10 @@ public static class ContainerProviderServiceCollectionExtensions
     /// <summary>Azure Container Instances through ARM, settings in <see cref="ContainerInstancesOptions.Section"/>.</summary>
     public const string AzureContainerInstances = "AzureContainerInstances";
 
+    /// <summary>True when agents run in Azure Container Instances (which cannot mount this machine's folders or reach its processes).</summary>
+    public static bool UsesContainerInstances(IConfiguration configuration) =>
+        string.Equals(configuration[ProviderSetting], AzureContainerInstances, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Registers the configured provider. <c>Local</c> (or nothing) leaves the registration to <c>AddFactorySandbox</c>,
     /// which adds the bubblewrap runtime when no other is registered. <c>AzureContainerInstances</c> registers

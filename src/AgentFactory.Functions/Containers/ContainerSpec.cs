@@ -63,6 +63,20 @@ public sealed partial class ContainerSpec
     /// </summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// True for a command that runs once per start and whose exit is final, such as a sandbox run over a set of test
+    /// tasks; false for a service, restarted by the runtime's policy when it exits (Container Instances' restart policy).
+    /// </summary>
+    public bool RunOnce { get; init; }
+
+    /// <summary>
+    /// Helper processes from the same image that start and stop with the container and share its network (so the
+    /// command reaches them at 127.0.0.1), e.g. the sandbox's HTTP test endpoint; they see neither its environment nor
+    /// its files. Container Instances runs each as another container of the group. Its limits come on top of the
+    /// container's own. The local runtime runs none: it refuses a spec with sidecars.
+    /// </summary>
+    public IReadOnlyList<ContainerSidecar> Sidecars { get; init; } = [];
+
     /// <summary>Free-form labels (deployment id, tenant…), kept with the container and shown in its info.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
@@ -117,6 +131,21 @@ public sealed partial class ContainerSpec
             }
         }
 
+        var containers = new HashSet<string>(StringComparer.Ordinal) { Name };
+        foreach (ContainerSidecar sidecar in Sidecars)
+        {
+            sidecar.Validate();
+            if (!containers.Add(sidecar.Name))
+            {
+                throw new ArgumentException($"Sidecar name '{sidecar.Name}' is used twice (or is the container's own name).", nameof(Sidecars));
+            }
+        }
+
+        if (CpuCores + Sidecars.Sum(s => s.CpuCores) > MaxCpuCores || MemoryBytes + Sidecars.Sum(s => s.MemoryBytes) > MaxMemoryBytes)
+        {
+            throw new ArgumentException($"The container and its sidecars together ask for more than {MaxCpuCores} CPU cores or {MaxMemoryBytes} bytes.", nameof(Sidecars));
+        }
+
         if (WorkDirectory is not null && !Path.IsPathFullyQualified(WorkDirectory))
         {
             throw new ArgumentException($"Work directory '{WorkDirectory}' must be an absolute host path.", nameof(WorkDirectory));
@@ -164,6 +193,22 @@ public sealed partial class ContainerSpec
                 WriteStrings(json, [.. Files.OrderBy(f => f.Key, StringComparer.Ordinal).SelectMany(f => new[] { f.Key, f.Value })]);
             }
 
+            // Likewise only when set, for the same reason.
+            if (RunOnce || Sidecars.Count > 0)
+            {
+                json.WriteBooleanValue(RunOnce);
+                json.WriteStartArray();
+                foreach (ContainerSidecar sidecar in Sidecars)
+                {
+                    json.WriteStringValue(sidecar.Name);
+                    WriteStrings(json, sidecar.Command);
+                    json.WriteNumberValue(sidecar.CpuCores);
+                    json.WriteNumberValue(sidecar.MemoryBytes);
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndArray();
         }
 
@@ -199,6 +244,28 @@ public sealed record ContainerEnvironmentVariable(string Name, string Value, boo
 
     /// <summary><c>NAME=value</c>, or <c>NAME=***</c> for a secret.</summary>
     public override string ToString() => IsSecret ? Name + "=***" : Name + "=" + Value;
+}
+
+/// <summary>
+/// A helper process of a container (<see cref="ContainerSpec.Sidecars"/>): same image, own command and limits, the
+/// container's network.
+/// </summary>
+public sealed record ContainerSidecar(string Name, IReadOnlyList<string> Command, decimal CpuCores, long MemoryBytes)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> with a message that says what to change.</summary>
+    public void Validate()
+    {
+        if (!ContainerSpec.IsValidName(Name) || Command is not [{ Length: > 0 }, ..])
+        {
+            throw new ArgumentException($"Sidecar '{Name}' needs a valid container name and a command.", nameof(ContainerSpec.Sidecars));
+        }
+
+        if (CpuCores <= 0 || decimal.Round(CpuCores, 2) != CpuCores || MemoryBytes < ContainerSpec.MinMemoryBytes)
+        {
+            throw new ArgumentException($"Sidecar '{Name}': CPU cores must be more than 0 in steps of 0.01, memory at least {ContainerSpec.MinMemoryBytes} bytes.",
+                nameof(ContainerSpec.Sidecars));
+        }
+    }
 }
 
 /// <summary>A host directory shown read-only at <paramref name="ContainerPath"/> inside the container.</summary>

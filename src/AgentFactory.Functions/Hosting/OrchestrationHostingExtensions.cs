@@ -7,6 +7,7 @@ using AgentFactory.Functions.Provisioning;
 using AgentFactory.Functions.Orchestration.Secrets;
 using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
+using Microsoft.Extensions.Options;
 
 namespace AgentFactory.Functions.Hosting;
 
@@ -33,7 +34,9 @@ public static class OrchestrationHostingExtensions
         string tablePrefix = configuration["AgentFactory:TablePrefix"] ?? "";
         services.AddAgentCreation(storage, tablePrefix);
         services.AddProvisioning(storage, tablePrefix);
-        // Locally, provisioned agents run the agent program from the app's own output, serving their queue on this account.
+        // Agents run the agent program at /agent: locally the app's own copy mounted there, in Container Instances the agent
+        // image's (which has it there, see src/AgentFactory.AgentRuntime/Dockerfile). Locally they serve their queue on this account.
+        bool containerInstances = ContainerProviderServiceCollectionExtensions.UsesContainerInstances(configuration);
         services.PostConfigure<ProvisioningOptions>(o =>
         {
             if (o.AgentCommand.Count == 0)
@@ -43,12 +46,23 @@ public static class OrchestrationHostingExtensions
                     o.AgentCommand.Add(part);
                 }
 
-                o.AgentMounts.Add(new ContainerMount(new SandboxOptions().RuntimeDirectory, SandboxOptions.RuntimeMountPath));
+                if (!containerInstances)
+                {
+                    o.AgentMounts.Add(new ContainerMount(new SandboxOptions().RuntimeDirectory, SandboxOptions.RuntimeMountPath));
+                }
             }
 
             // Identity-based storage has no connection string to hand an agent: it then signs in with AgentIdentityClientId.
             o.AgentStorageConnection ??= storage.ConnectionString;
         });
+        if (containerInstances)
+        {
+            // A group can neither mount this machine's folders nor reach its processes: sandboxes run the agent image,
+            // with the test endpoint as a sidecar in their own group.
+            services.AddOptions<SandboxOptions>().PostConfigure<IOptions<ProvisioningOptions>>((o, provisioning) => o.Image ??= provisioning.Value.AgentImage);
+            services.AddSingleton<ISandboxEndpoint, SandboxEndpointSidecar>();
+        }
+
         // A development run without a configured key gets one for the life of the process (scripts/run.sh sets one per run);
         // anywhere else a missing key fails the start (SecretStoreOptions is validated on start).
         services.AddOptions<SecretStoreOptions>().PostConfigure<IHostEnvironment>((o, environment) =>

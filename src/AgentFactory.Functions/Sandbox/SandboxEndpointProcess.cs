@@ -8,11 +8,15 @@ namespace AgentFactory.Functions.Sandbox;
 /// the host at 127.0.0.1 so that sandboxes with network access can reach it. Started on first use, stopped
 /// with the app. It is our own fixture, not user code, so it runs outside the sandbox.
 /// </summary>
-public sealed class SandboxEndpointProcess(SandboxOptions options) : IAsyncDisposable
+public sealed class SandboxEndpointProcess(SandboxOptions options) : ISandboxEndpoint, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Process? _process;
     private Uri? _url;
+
+    /// <inheritdoc/>
+    public async Task<SandboxEndpointPlacement> PlaceAsync(CancellationToken cancellationToken = default) =>
+        new((await GetUrlAsync(cancellationToken).ConfigureAwait(false)).AbsoluteUri.TrimEnd('/'), Sidecar: null);
 
     /// <summary>The endpoint's base URL, starting it when needed.</summary>
     public async Task<Uri> GetUrlAsync(CancellationToken cancellationToken = default)

@@ -17,8 +17,10 @@ internal static class SandboxJudge
             try
             {
                 using JsonDocument parsed = JsonDocument.Parse(line.Text);
+                // Log records name the task too, and Container Instances keeps them in the same stream as the results:
+                // a log record always has a category, a result never.
                 if (parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("taskId", out JsonElement id)
-                    && id.ValueKind == JsonValueKind.String)
+                    && id.ValueKind == JsonValueKind.String && !parsed.RootElement.TryGetProperty("category", out _))
                 {
                     outcomes[id.GetString()!] = parsed.RootElement.Clone();
                 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFactory.Core;
+using AgentFactory.Core.Configuration;
 using AgentFactory.Core.Templates;
 using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Storage;
@@ -12,27 +13,19 @@ namespace AgentFactory.Functions.Sandbox;
 public sealed partial class SandboxService
 {
     /// <summary>
-    /// Runs <paramref name="tasks"/> (the template's suite when null) in the deployment's sandbox, evaluates every
-    /// assertion, and records the run. A problem the validator could not see comes back as a failure naming the task.
+    /// Runs <paramref name="tasks"/> (the template's suite when null) in a fresh sandbox of the deployment, evaluates
+    /// every assertion, and records the run. A problem the validator could not see comes back as a failure naming the task.
     /// </summary>
-    public async Task<SandboxRunResult> ExecuteAsync(string deploymentId, AgentTemplate template, IReadOnlyList<SandboxTestTask>? tasks = null,
-        CancellationToken cancellationToken = default)
+    public async Task<SandboxRunResult> ExecuteAsync(string deploymentId, AgentConfiguration configuration, AgentTemplate template,
+        IReadOnlyList<SandboxTestTask>? tasks = null, CancellationToken cancellationToken = default)
     {
-        string name = ContainerName(deploymentId);
-        ContainerInfo info = await runtime.GetAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new ContainerNotFoundException($"Deployment '{deploymentId}' has no sandbox; start one first.");
         IReadOnlyList<SandboxTestTask> suite = tasks ?? template.TestTasks;
+        ContainerSpec spec = await SpecAsync(deploymentId, configuration, template, suite, cancellationToken).ConfigureAwait(false);
+        await PrepareAsync(spec, cancellationToken).ConfigureAwait(false);
+        string name = spec.Name;
         string testId = Guid.NewGuid().ToString();
         string reference = SandboxLogStore.Reference(deploymentId, testId);
 
-        string tasksJson = JsonSerializer.Serialize(suite, AgentFactoryJson.Options);
-        if (template.Execution.NetworkAccess)
-        {
-            string url = (await endpoint.GetUrlAsync(cancellationToken).ConfigureAwait(false)).AbsoluteUri.TrimEnd('/');
-            tasksJson = tasksJson.Replace(SandboxTestTask.SandboxHttpPlaceholder, url, StringComparison.Ordinal);
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(info.WorkDirectory, "tasks.json"), tasksJson, cancellationToken).ConfigureAwait(false);
         SandboxTestRecord record = await runs.AddAsync(new SandboxTestRecord
         {
             DeploymentId = deploymentId,
@@ -43,7 +36,6 @@ public sealed partial class SandboxService
             CreatedAt = time.GetUtcNow(),
         }, cancellationToken).ConfigureAwait(false);
 
-        long logCursor = await EndOfLogAsync(name, cancellationToken).ConfigureAwait(false);
         long started = Stopwatch.GetTimestamp();
         await runtime.StartAsync(name, cancellationToken).ConfigureAwait(false);
         ContainerStatus exit;
@@ -64,11 +56,18 @@ public sealed partial class SandboxService
 
         TimeSpan duration = Stopwatch.GetElapsedTime(started);
         ContainerMetrics metrics = await runtime.GetMetricsAsync(name, cancellationToken).ConfigureAwait(false);
-        List<ContainerLogLine> lines = await ReadLogAsync(name, logCursor, cancellationToken).ConfigureAwait(false);
+        // A fresh container: its whole log is this run's.
+        List<ContainerLogLine> lines = await ReadLogAsync(name, 0, cancellationToken).ConfigureAwait(false);
+        if (spec.Sidecars.Count > 0)
+        {
+            // The test endpoint outlives the run in its group; stopping the group ends it (and its billing).
+            await runtime.StopAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
         await logs.AppendAsync(reference, lines, cancellationToken).ConfigureAwait(false);
 
         string? runFailure = timedOut ? $"timed out after {options.RunTimeout.TotalSeconds:0} s"
-            : exit.State == ContainerState.OomKilled ? $"ran out of memory (limit {info.MemoryBytes / (1024 * 1024)} MB)"
+            : exit.State == ContainerState.OomKilled ? $"ran out of memory (limit {spec.MemoryBytes / (1024 * 1024)} MB)"
             : null;
         IReadOnlyList<SandboxTaskResult> results = SandboxJudge.Judge(suite, lines, runFailure, exit);
         bool passed = runFailure is null && results.All(r => r.Passed || r.Skipped);
@@ -96,19 +95,6 @@ public sealed partial class SandboxService
                 SandboxJson.Options),
         }, cancellationToken).ConfigureAwait(false);
         return result;
-    }
-
-    private async Task<long> EndOfLogAsync(string name, CancellationToken cancellationToken)
-    {
-        long cursor = 0;
-        ContainerLogPage page;
-        do
-        {
-            page = await runtime.GetLogsAsync(name, cursor, 1000, cancellationToken).ConfigureAwait(false);
-            cursor = page.Cursor;
-        }
-        while (page.HasMore);
-        return cursor;
     }
 
     private async Task<List<ContainerLogLine>> ReadLogAsync(string name, long after, CancellationToken cancellationToken)

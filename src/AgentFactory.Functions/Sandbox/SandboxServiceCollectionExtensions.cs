@@ -36,6 +36,8 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SandboxOptions>>().Value);
         services.TryAddSingleton(sp => new SandboxLogStore(storage.CreateBlobServiceClient(), sp.GetRequiredService<SandboxOptions>()));
         services.TryAddSingleton<SandboxEndpointProcess>();
+        // The host process, unless the container provider registered another place for the test endpoint.
+        services.TryAddSingleton<ISandboxEndpoint>(sp => sp.GetRequiredService<SandboxEndpointProcess>());
         services.TryAddSingleton<SandboxService>();
         services.TryAddSingleton<SandboxSessions>();
         return services;

@@ -56,7 +56,6 @@ public sealed class ApiTestHost : IAsyncLifetime
             },
             sandbox =>
             {
-                sandbox.WorkRoot = Path.Combine(Path.GetTempPath(), "agentfactory-api-work-" + _prefix);
                 sandbox.LogsContainer = "logs" + _prefix;
             });
         _app = builder.Build();

@@ -30,8 +30,6 @@ public sealed class FactoryEnvironment : IAsyncLifetime
 
     public string SecretKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public string SandboxWorkRoot => Path.Combine(Path.GetTempPath(), "agentfactory-orch-" + _id);
-
     public string LogsContainer => "orchlogs" + _id;
 
     public string AlertQueue => "orch-alerts-" + _id;
@@ -135,10 +133,6 @@ public sealed class FactoryEnvironment : IAsyncLifetime
 
         await Queues.GetQueueClient(AlertQueue).DeleteIfExistsAsync();
         await Blobs.GetBlobContainerClient(LogsContainer).DeleteIfExistsAsync();
-        if (Directory.Exists(SandboxWorkRoot))
-        {
-            Directory.Delete(SandboxWorkRoot, recursive: true);
-        }
     }
 }
 

@@ -82,7 +82,6 @@ public sealed class FactoryHost : IAsyncDisposable
                 s.AddAgentCreation(environment.Connection, environment.Prefix);
                 s.Configure<SandboxOptions>(o =>
                 {
-                    o.WorkRoot = environment.SandboxWorkRoot;
                     o.LogsContainer = environment.LogsContainer;
                     o.RunTimeout = TimeSpan.FromMinutes(2);
                 });

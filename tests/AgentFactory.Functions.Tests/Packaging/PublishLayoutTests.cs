@@ -56,6 +56,27 @@ public sealed class PublishLayoutTests : IDisposable
         Assert.Empty(Directory.GetFiles(_output, "local.settings*.json", SearchOption.AllDirectories));
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task AgentImageSh_Context_PutsTheProgramWhereContainerSpecsRunIt_OnTheRuntimeItTargets()
+    {
+        (int exitCode, string output) = await RunAsync("bash", Path.Combine(Root, "scripts", "agent-image.sh"), "--output", _output, "--no-build");
+        Assert.True(exitCode == 0, output);
+
+        string[] dockerfile = await File.ReadAllLinesAsync(Path.Combine(_output, "Dockerfile"));
+        Assert.Contains($"COPY program/ {AgentFactory.Functions.Sandbox.SandboxOptions.RuntimeMountPath}/", dockerfile);
+        // The image's entry point is exactly the prefix of every command the factory gives its containers.
+        string entryPoint = dockerfile.Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal))["ENTRYPOINT ".Length..];
+        Assert.Equal(new AgentFactory.Functions.Sandbox.SandboxOptions().ProgramCommand(), JsonNode.Parse(entryPoint)!.AsArray().Select(n => (string)n!));
+        Assert.Contains(dockerfile, l => l.StartsWith("WORKDIR " + AgentFactory.Functions.Containers.ContainerSpec.WorkPath, StringComparison.Ordinal));
+
+        string program = Path.Combine(_output, "program");
+        Assert.True(File.Exists(Path.Combine(program, "AgentFactory.AgentRuntime.dll")));
+        Assert.True(File.Exists(Path.Combine(program, "AgentFactory.AgentRuntime.deps.json")));
+        JsonNode runtimeConfig = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(program, "AgentFactory.AgentRuntime.runtimeconfig.json")))!;
+        string version = (string)runtimeConfig["runtimeOptions"]!["framework"]!["version"]!;
+        Assert.Contains($"FROM mcr.microsoft.com/dotnet/runtime:{version.Split('.')[0]}.{version.Split('.')[1]}", dockerfile);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task PublishSh_NoBuildWithoutFrameworkDependent_RefusesWithAReason()
     {

@@ -6,14 +6,13 @@ using Azure.Storage.Blobs;
 
 namespace AgentFactory.Functions.Tests.Sandbox;
 
-/// <summary>The sandbox's storage (tables, a logs container of its own on Azurite), its test endpoint and work root.</summary>
+/// <summary>The sandbox's storage (tables, a logs container of its own on Azurite), and its test endpoint.</summary>
 public sealed class SandboxServiceFixture : IAsyncLifetime
 {
     private readonly TablesFixture _tables = new();
 
     public SandboxOptions Options { get; } = new()
     {
-        WorkRoot = Path.Combine(Path.GetTempPath(), "agentfactory-sandboxes-" + Guid.NewGuid().ToString("N")[..8]),
         LogsContainer = "logs" + Guid.NewGuid().ToString("N")[..12],
         RunTimeout = TimeSpan.FromMinutes(2),
     };
@@ -38,9 +37,5 @@ public sealed class SandboxServiceFixture : IAsyncLifetime
         await Endpoint.DisposeAsync();
         await _tables.DisposeAsync();
         await Blobs.DeleteBlobContainerAsync(Options.LogsContainer);
-        if (Directory.Exists(Options.WorkRoot))
-        {
-            Directory.Delete(Options.WorkRoot, recursive: true);
-        }
     }
 }

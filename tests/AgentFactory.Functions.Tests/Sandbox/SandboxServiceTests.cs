@@ -3,6 +3,7 @@ using AgentFactory.Core;
 using AgentFactory.Core.Configuration;
 using AgentFactory.Core.Configuration.Settings;
 using AgentFactory.Core.Templates;
+using AgentFactory.Functions.Containers;
 using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
 using AgentFactory.Functions.Tests.Containers;
@@ -36,7 +37,7 @@ public sealed class SandboxServiceTests(SandboxFixture containers, SandboxServic
         string deployment = Guid.NewGuid().ToString();
 
         await Service.StartAsync(deployment, Configure(template), template);
-        SandboxRunResult run = await Service.ExecuteAsync(deployment, template);
+        SandboxRunResult run = await Service.ExecuteAsync(deployment, Configure(template), template);
         await Service.StopAsync(deployment);
 
         output.WriteLine($"{templateId}: {run.Status} in {run.Duration.TotalMilliseconds:0} ms (process start → last result), " +
@@ -86,7 +87,7 @@ public sealed class SandboxServiceTests(SandboxFixture containers, SandboxServic
         string deployment = Guid.NewGuid().ToString();
 
         await Service.StartAsync(deployment, configuration, template);
-        SandboxRunResult run = await Service.ExecuteAsync(deployment, template, [call]);
+        SandboxRunResult run = await Service.ExecuteAsync(deployment, configuration, template, [call]);
         await Service.StopAsync(deployment);
 
         SandboxTaskResult task = Assert.Single(run.Tasks);
@@ -98,18 +99,25 @@ public sealed class SandboxServiceTests(SandboxFixture containers, SandboxServic
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task StartAsync_ChangedConfiguration_RecreatesTheSandbox_AndRunsAgain()
+    public async Task ExecuteAsync_AgainAndWithAChangedConfiguration_EachRunInAFreshSandboxWithOnlyItsOwnLog()
     {
         AgentTemplate template = Templates.Get("tmpl-blank")!;
         string deployment = Guid.NewGuid().ToString();
-        await Service.StartAsync(deployment, Configure(template), template);
-        SandboxRunResult first = await Service.ExecuteAsync(deployment, template);
-
-        await Service.StartAsync(deployment, Configure(template) with { Resources = new ResourceSelection { CpuCores = 1m, MemoryMb = 1024, StorageGb = 1 } }, template);
-        SandboxRunResult second = await Service.ExecuteAsync(deployment, template);
+        SandboxRunResult first = await Service.ExecuteAsync(deployment, Configure(template), template);
+        SandboxRunResult again = await Service.ExecuteAsync(deployment, Configure(template), template);
+        SandboxRunResult changed = await Service.ExecuteAsync(deployment,
+            Configure(template) with { Resources = new ResourceSelection { CpuCores = 1m, MemoryMb = 1024, StorageGb = 1 } }, template);
+        ContainerInfo? last = await containers.Runtime.GetAsync(SandboxService.ContainerName(deployment));
         await Service.StopAsync(deployment);
 
-        Assert.Equal((SandboxTestStatus.Passed, SandboxTestStatus.Passed), (first.Status, second.Status));
-        Assert.Equal([second.TestId, first.TestId], (await fixture.Runs.ListAsync(deployment)).Select(r => r.TestId));
+        Assert.Equal([SandboxTestStatus.Passed, SandboxTestStatus.Passed, SandboxTestStatus.Passed], new[] { first, again, changed }.Select(r => r.Status));
+        Assert.Equal([changed.TestId, again.TestId, first.TestId], (await fixture.Runs.ListAsync(deployment)).Select(r => r.TestId));
+        Assert.Equal(1024L * 1024 * 1024, last!.MemoryBytes);
+        // Each run's log holds its own results only (one line per task): a sandbox runs once and is then made again.
+        foreach (SandboxRunResult run in new[] { first, again, changed })
+        {
+            SandboxLogPage page = (await Service.GetLogsAsync(deployment, run.TestId, 0, max: 1000))!;
+            Assert.Equal(template.TestTasks.Count, page.Lines.Count(l => l.Stream == "StandardOutput"));
+        }
     }
 }

@@ -102,6 +102,11 @@ internal static class ContainerGroupJson
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndObject();
+            foreach (ContainerSidecar sidecar in spec.Sidecars)
+            {
+                WriteSidecar(json, spec.Image!, sidecar);
+            }
+
             json.WriteEndArray();
             if (volumes.Count > 0)
             {
@@ -125,7 +130,8 @@ internal static class ContainerGroupJson
             }
 
             json.WriteString("osType", "Linux");
-            json.WriteString("restartPolicy", options.RestartPolicy);
+            // A run-once command (a sandbox run) must not be started again by ACI when it exits.
+            json.WriteString("restartPolicy", spec.RunOnce ? "Never" : options.RestartPolicy);
             if (options.RegistryServer is { Length: > 0 } server && options.GroupIdentityResourceId is { Length: > 0 } pullIdentity)
             {
                 json.WriteStartArray("imageRegistryCredentials");
@@ -141,6 +147,30 @@ internal static class ContainerGroupJson
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>A sidecar: another container of the group, same image, no environment or volumes, its own requests.</summary>
+    private static void WriteSidecar(Utf8JsonWriter json, string image, ContainerSidecar sidecar)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", sidecar.Name);
+        json.WriteStartObject("properties");
+        json.WriteString("image", image);
+        json.WriteStartArray("command");
+        foreach (string part in sidecar.Command)
+        {
+            json.WriteStringValue(part);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartObject("resources");
+        json.WriteStartObject("requests");
+        json.WriteNumber("cpu", sidecar.CpuCores);
+        json.WriteNumber("memoryInGB", MemoryInGb(sidecar.MemoryBytes));
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     /// <summary>Memory in GB as Container Instances takes it: one decimal, rounded up so the limit is never below the spec.</summary>
@@ -167,6 +197,8 @@ internal static class ContainerGroupJson
             WorkDirectory = spec.WorkDirectory,
             Labels = spec.Labels,
             Files = spec.Files,
+            RunOnce = spec.RunOnce,
+            Sidecars = spec.Sidecars,
         };
         return Convert.ToHexStringLower(SHA256.HashData(withoutSecrets.CanonicalBytes()));
     }
@@ -196,7 +228,7 @@ internal static class ContainerGroupJson
     /// <summary>The group as the runtime describes a container (secret values are not returned by ARM anyway).</summary>
     public static ContainerInfo Info(JsonElement group, string name)
     {
-        JsonElement properties = Get(Container(group), "properties");
+        JsonElement properties = Get(Container(group, name), "properties");
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         var secrets = new List<string>();
         if (Get(properties, "environmentVariables") is { ValueKind: JsonValueKind.Array } variables)
@@ -244,7 +276,7 @@ internal static class ContainerGroupJson
         string? provisioning = ProvisioningState(group);
         bool started = Tags(group).GetValueOrDefault(StartedTag) == "true";
         string? groupState = ArmResponse.Text(Get(Get(group, "properties"), "instanceView"), "state");
-        JsonElement view = Get(Get(Container(group), "properties"), "instanceView");
+        JsonElement view = Get(Get(Container(group, name), "properties"), "instanceView");
         JsonElement current = Get(view, "currentState");
         int restarts = Get(view, "restartCount") is { ValueKind: JsonValueKind.Number } rc ? rc.GetInt32() : 0;
         int? exitCode = Get(current, "exitCode") is { ValueKind: JsonValueKind.Number } ec ? ec.GetInt32() : null;
@@ -293,10 +325,31 @@ internal static class ContainerGroupJson
                 directory.Key,
                 [.. directory.Select(f => (Path.GetFileName(f.Key), f.Value)).OrderBy(f => f.Item1, StringComparer.Ordinal)]))];
 
-    private static JsonElement Container(JsonElement group) =>
-        Get(Get(group, "properties"), "containers") is { ValueKind: JsonValueKind.Array } containers && containers.GetArrayLength() > 0
-            ? containers[0]
-            : default;
+    /// <summary>
+    /// True while any container of the group runs: a sidecar may outlive the container itself, and only the group's
+    /// stop ends it (and its billing).
+    /// </summary>
+    public static bool GroupRunning(JsonElement group) =>
+        ArmResponse.Text(Get(Get(group, "properties"), "instanceView"), "state") == "Running";
+
+    /// <summary>The container named like the group (the others are its sidecars); the first one for a group made elsewhere.</summary>
+    private static JsonElement Container(JsonElement group, string name)
+    {
+        if (Get(Get(group, "properties"), "containers") is not { ValueKind: JsonValueKind.Array } containers || containers.GetArrayLength() == 0)
+        {
+            return default;
+        }
+
+        foreach (JsonElement container in containers.EnumerateArray())
+        {
+            if (ArmResponse.Text(container, "name") == name)
+            {
+                return container;
+            }
+        }
+
+        return containers[0];
+    }
 
     /// <summary>A property of an object, or an undefined element (never an exception) for anything else.</summary>
     private static JsonElement Get(JsonElement element, string name) =>

@@ -176,10 +176,14 @@ public sealed class ContainerInstancesRuntime : IContainerRuntime
     /// <inheritdoc/>
     public async Task<ContainerStatus> StopAsync(string name, TimeSpan? gracePeriod = null, CancellationToken cancellationToken = default)
     {
-        ContainerStatus status = await GetStatusAsync(name, cancellationToken);
-        if (status.State != ContainerState.Running)
+        using (JsonDocument group = await GetGroupAsync(name, cancellationToken) ?? throw new ContainerNotFoundException(name))
         {
-            return status;
+            ContainerStatus status = ContainerGroupJson.Status(group.RootElement, name);
+            // A container that has exited may leave sidecars running in its group: those are stopped too.
+            if (status.State != ContainerState.Running && !ContainerGroupJson.GroupRunning(group.RootElement))
+            {
+                return status;
+            }
         }
 
         await PostStopAsync(name, cancellationToken);

@@ -48,6 +48,12 @@ public sealed partial class BubblewrapContainerRuntime : IContainerRuntime, IAsy
     public async Task<ContainerInfo> CreateAsync(ContainerSpec spec, CancellationToken cancellationToken = default)
     {
         spec.Validate();
+        if (spec.Sidecars.Count > 0)
+        {
+            // Bubblewrap containers with network share the host's: sidecars would need ports of their own there.
+            throw new ArgumentException($"Container '{spec.Name}' has sidecars; the local runtime runs none (run the helper on the host instead).", nameof(spec));
+        }
+
         IsolationEnvironment isolation = await EnsureIsolationAsync(cancellationToken);
         string hash = _hasher!.Hash(spec);
         SemaphoreSlim gate = Gate(spec.Name);

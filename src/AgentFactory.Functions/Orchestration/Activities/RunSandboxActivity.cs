@@ -37,8 +37,7 @@ public sealed class RunSandboxActivity(AgentWorkLoader loader, SandboxService sa
         SandboxRunResult run;
         try
         {
-            await sandbox.StartAsync(deploymentId, configuration, template, cancellationToken).ConfigureAwait(false);
-            run = await sandbox.ExecuteAsync(deploymentId, template, cancellationToken: cancellationToken).ConfigureAwait(false);
+            run = await sandbox.ExecuteAsync(deploymentId, configuration, template, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         finally
         {

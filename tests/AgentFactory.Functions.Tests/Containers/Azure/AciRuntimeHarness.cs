@@ -9,7 +9,13 @@ namespace AgentFactory.Functions.Tests.Containers.Azure;
 /// <summary>The Container Instances runtime pointed at an <see cref="ArmStub"/>, with the waits it asks for recorded instead of slept.</summary>
 internal sealed class AciRuntimeHarness
 {
-    public AciRuntimeHarness(ArmStub stub, Action<ContainerInstancesOptions>? configure = null)
+    /// <param name="stub">The stub the runtime talks to.</param>
+    /// <param name="configure">Changes to the runtime's options.</param>
+    /// <param name="pause">
+    /// What a wait does after it is recorded: nothing by default (contract tests play states on request); a short real
+    /// pause when real processes run the groups (<see cref="AciGroupRunner"/>), so polling does not spin.
+    /// </param>
+    public AciRuntimeHarness(ArmStub stub, Action<ContainerInstancesOptions>? configure = null, TimeSpan? pause = null)
     {
         Options = new ContainerInstancesOptions
         {
@@ -29,7 +35,7 @@ internal sealed class AciRuntimeHarness
         {
             token.ThrowIfCancellationRequested();
             Waits.Enqueue(wait);
-            return Task.CompletedTask;
+            return pause is { } interval ? Task.Delay(interval, token) : Task.CompletedTask;
         });
         Runtime = new ContainerInstancesRuntime(Client, Options);
     }

@@ -25,7 +25,7 @@ public sealed record RecordedRequest(string Method, string Path, string Query, s
 /// a body without the required fields), plays provisioning through Azure-AsyncOperation with Retry-After, keeps
 /// secureValue out of GET answers, and can be told to throttle, reject for quota, or fail a group.
 /// </summary>
-public sealed class ArmStub : IAsyncDisposable
+public sealed partial class ArmStub : IAsyncDisposable
 {
     public const string Token = "test-token";
     public const string Subscription = "00000000-0000-0000-0000-000000000001";
@@ -267,18 +267,25 @@ public sealed class ArmStub : IAsyncDisposable
 
     private (int, JsonNode?, Dictionary<string, string>) Stop(JsonObject group)
     {
+        ContainersStopped?.Invoke(group["name"]!.GetValue<string>());
         SetInstanceView(group, "Stopped", "Terminated", 143);
         return (204, null, []);
     }
 
     private (int, JsonNode?, Dictionary<string, string>) Start(JsonObject group)
     {
-        string id = NewOperation(group["name"]!.GetValue<string>(), () => SetInstanceView(group, "Running", "Running", null), null);
+        string name = group["name"]!.GetValue<string>();
+        string id = NewOperation(name, () =>
+        {
+            SetInstanceView(group, "Running", "Running", null);
+            ContainersStarted?.Invoke(name, (JsonObject)group.DeepClone());
+        }, null);
         return (202, null, OperationHeaders(id));
     }
 
     private (int, JsonNode?, Dictionary<string, string>) Delete(string name)
     {
+        ContainersStopped?.Invoke(name);
         string id = NewOperation(name, () => _groups.TryRemove(name, out _), null);
         return (202, null, OperationHeaders(id));
     }

@@ -1,0 +1,18 @@
+using AgentFactory.Functions.Containers;
+
+namespace AgentFactory.Functions.Sandbox;
+
+/// <summary>
+/// Where a sandbox's test calls go (the sandbox HTTP test endpoint, docs/AGENT-RUNTIME.md): a process on this
+/// machine that a local sandbox reaches through the host's network (<see cref="SandboxEndpointProcess"/>), or a
+/// sidecar in the sandbox's own container group, which is the only place a Container Instances group can reach
+/// without a public address (<see cref="SandboxEndpointSidecar"/>).
+/// </summary>
+public interface ISandboxEndpoint
+{
+    /// <summary>The endpoint's address as the sandbox sees it, and the sidecar to run with the sandbox when it serves it.</summary>
+    Task<SandboxEndpointPlacement> PlaceAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The test endpoint's base URL inside the sandbox (no trailing slash), and its sidecar, if any.</summary>
+public sealed record SandboxEndpointPlacement(string Url, ContainerSidecar? Sidecar);
