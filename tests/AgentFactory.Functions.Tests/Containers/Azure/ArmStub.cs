@@ -25,7 +25,7 @@ public sealed record RecordedRequest(string Method, string Path, string Query, s
 /// a body without the required fields), plays provisioning through Azure-AsyncOperation with Retry-After, keeps
 /// secureValue out of GET answers, and can be told to throttle, reject for quota, or fail a group.
 /// </summary>
-public sealed class ArmStub : IAsyncDisposable
+public sealed partial class ArmStub : IAsyncDisposable
 {
     public const string Token = "test-token";
     public const string Subscription = "00000000-0000-0000-0000-000000000001";
@@ -140,7 +140,8 @@ public sealed class ArmStub : IAsyncDisposable
 
     private (int, JsonNode?, Dictionary<string, string>) Answer(RecordedRequest request, string? apiVersion)
     {
-        if (apiVersion != "2023-05-01")
+        bool metrics = IsMetricsPath(request.Path);
+        if (apiVersion != (metrics ? MetricsApiVersion : "2023-05-01"))
         {
             return Error(400, "InvalidApiVersionParameter", $"The api-version '{apiVersion}' is invalid.");
         }
@@ -161,6 +162,11 @@ public sealed class ArmStub : IAsyncDisposable
         {
             string path = request.Path;
             string groups = $"/subscriptions/{Subscription}/resourceGroups/{ResourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/";
+            if (metrics)
+            {
+                return Metrics(request);
+            }
+
             if (path.StartsWith("/operations/", StringComparison.Ordinal))
             {
                 return Poll(path["/operations/".Length..]);
