@@ -8,7 +8,7 @@ resource containerGroupManager 'Microsoft.Authorization/roleDefinitions@2022-04-
   name: guid(resourceGroup().id, 'agent-factory-container-groups')
   properties: {
     roleName: 'Agent Factory container groups (${resourceGroup().name})'
-    description: 'Create, read, start, stop and delete Container Instances groups, and read their logs, in this resource group only.'
+    description: 'Create, read, start, stop and delete Container Instances groups, and read their logs and metrics, in this resource group only.'
     type: 'CustomRole'
     assignableScopes: [resourceGroup().id]
     permissions: [
@@ -23,6 +23,8 @@ resource containerGroupManager 'Microsoft.Authorization/roleDefinitions@2022-04-
           'Microsoft.ContainerInstance/containerGroups/containers/logs/read'
           'Microsoft.ContainerInstance/containerGroups/operationResults/read'
           'Microsoft.ContainerInstance/locations/operations/read'
+          // Azure Monitor's CpuUsage and MemoryUsage of the groups (the runtime's GetMetrics); metrics only, no other monitoring data.
+          'Microsoft.Insights/metrics/read'
           'Microsoft.Resources/subscriptions/resourceGroups/read'
         ]
         notActions: []

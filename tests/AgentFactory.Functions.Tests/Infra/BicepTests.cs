@@ -108,9 +108,11 @@ public sealed class BicepTests
         Assert.Equal("[resourceGroup().id]", (string?)role["properties"]!["assignableScopes"]![0]);
         string[] actions = [.. role["properties"]!["permissions"]![0]!["actions"]!.AsArray().Select(a => (string)a!)];
         Assert.All(actions, a => Assert.True(a.StartsWith("Microsoft.ContainerInstance/", StringComparison.Ordinal)
-            || a == "Microsoft.Resources/subscriptions/resourceGroups/read", a));
+            || a is "Microsoft.Resources/subscriptions/resourceGroups/read" or "Microsoft.Insights/metrics/read", a));
         Assert.DoesNotContain(actions, a => a.Contains('*', StringComparison.Ordinal));
         Assert.Contains("Microsoft.ContainerInstance/containerGroups/start/action", actions);
+        // GetMetrics reads Azure Monitor's metrics of the groups, and no other monitoring data.
+        Assert.Contains("Microsoft.Insights/metrics/read", actions);
     }
 
     [Theory(Timeout = 120_000)]

@@ -48,6 +48,10 @@ public class ContainerInstancesClient
         CancellationToken cancellationToken = default) =>
         SendAsync(method, new Uri(_options.Endpoint, $"{path}?api-version={ContainerInstancesOptions.ApiVersion}{query}"), body, cancellationToken);
 
+    /// <summary>A GET below the endpoint under another provider's pinned api-version (Azure Monitor's), waiting out throttling.</summary>
+    internal Task<ArmResponse> GetAsync(string path, string apiVersion, string query, CancellationToken cancellationToken) =>
+        SendAsync(RequestMethod.Get, new Uri(_options.Endpoint, $"{path}?api-version={apiVersion}{query}"), null, cancellationToken);
+
     /// <summary>
     /// Follows a long-running operation that <paramref name="initial"/> started, until it succeeds; throws
     /// <see cref="ContainerInstancesException"/> (or <see cref="ContainerQuotaExceededException"/>) when it fails or is canceled.

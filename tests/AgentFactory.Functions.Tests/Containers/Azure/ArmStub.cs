@@ -140,7 +140,8 @@ public sealed partial class ArmStub : IAsyncDisposable
 
     private (int, JsonNode?, Dictionary<string, string>) Answer(RecordedRequest request, string? apiVersion)
     {
-        if (apiVersion != "2023-05-01")
+        bool metrics = IsMetricsPath(request.Path);
+        if (apiVersion != (metrics ? MetricsApiVersion : "2023-05-01"))
         {
             return Error(400, "InvalidApiVersionParameter", $"The api-version '{apiVersion}' is invalid.");
         }
@@ -161,6 +162,11 @@ public sealed partial class ArmStub : IAsyncDisposable
         {
             string path = request.Path;
             string groups = $"/subscriptions/{Subscription}/resourceGroups/{ResourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/";
+            if (metrics)
+            {
+                return Metrics(request);
+            }
+
             if (path.StartsWith("/operations/", StringComparison.Ordinal))
             {
                 return Poll(path["/operations/".Length..]);
