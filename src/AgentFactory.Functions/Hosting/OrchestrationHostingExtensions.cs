@@ -32,8 +32,10 @@ public static class OrchestrationHostingExtensions
 
         string tablePrefix = configuration["AgentFactory:TablePrefix"] ?? "";
         services.AddAgentCreation(storage, tablePrefix);
-        services.AddProvisioning(storage, tablePrefix);
-        // Locally, provisioned agents run the agent program from the app's own output, serving their queue on this account.
+        // The agents' own account when one is configured, else the factory's (local runs).
+        FactoryStorageAccount agentStorage = FactoryStorageAccount.FromSetting(configuration, ProvisioningOptions.StorageSetting) ?? storage;
+        services.AddProvisioning(storage, tablePrefix, agentStorage);
+        // Locally, provisioned agents run the agent program from the app's own output, serving their queue on the agents' account.
         services.PostConfigure<ProvisioningOptions>(o =>
         {
             if (o.AgentCommand.Count == 0)
@@ -47,7 +49,7 @@ public static class OrchestrationHostingExtensions
             }
 
             // Identity-based storage has no connection string to hand an agent: it then signs in with AgentIdentityClientId.
-            o.AgentStorageConnection ??= storage.ConnectionString;
+            o.AgentStorageConnection ??= agentStorage.ConnectionString;
         });
         // A development run without a configured key gets one for the life of the process (scripts/run.sh sets one per run);
         // anywhere else a missing key fails the start (SecretStoreOptions is validated on start).
