@@ -1,7 +1,7 @@
 // Agent Factory on Azure: the app as an Azure Functions custom handler on Flex Consumption with always-ready
-// instances, its state in a storage account reached with a managed identity only (no keys anywhere), Web PubSub
-// for live progress, Log Analytics + Application Insights, and the rights to manage container groups in the
-// agents' resource group alone. Deploy: docs/DEPLOYMENT.md.
+// instances, its state in a storage account reached with a managed identity only (no keys anywhere), the agents'
+// queues and tables in an account of their own, Web PubSub for live progress, Log Analytics + Application Insights,
+// and the rights to manage container groups in the agents' resource group alone. Deploy: docs/DEPLOYMENT.md.
 targetScope = 'subscription'
 
 @description('Short environment name, used in resource names: dev, prod.')
@@ -67,6 +67,8 @@ module app 'modules/app.bicep' = {
     tags: tags
     namePrefix: '${appName}-${environmentName}'
     storageAccountName: take('st${appName}${suffix}', 24)
+    // A different first letter pair, so the two names differ whatever the truncation keeps.
+    agentStorageAccountName: take('ag${appName}${suffix}', 24)
     alwaysReadyInstances: alwaysReadyInstances
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -117,4 +119,5 @@ output functionAppHostName string = app.outputs.functionAppHostName
 output appResourceGroup string = appGroup.name
 output agentsResourceGroup string = agentsGroup.name
 output storageAccountName string = app.outputs.storageAccountName
+output agentStorageAccountName string = app.outputs.agentStorageAccountName
 output webPubSubHostName string = app.outputs.webPubSubHostName

@@ -4,6 +4,11 @@
 #   scripts/azurite.sh start [DIR]   -> prints one line: the storage connection string
 #   scripts/azurite.sh stop  [DIR]
 #
+# The instance serves two accounts: Azurite's default devstoreaccount1 (the printed
+# connection string, and UseDevelopmentStorage=true) and agentsaccount, the agents'
+# own account (AgentFactory:Provisioning:Storage). DIR/env exports both connection
+# strings: AGENTFACTORY_STORAGE and AGENTFACTORY_AGENTS_STORAGE.
+#
 # Each instance gets its own DIR (data, log, pid, env) and its own free ports, so
 # several can run at once (parallel test runs, a CI run beside a dev session).
 # DIR defaults to .azurite/run-<time>-<pid> under the repo; `stop` without DIR
@@ -15,6 +20,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Azurite's fixed dev account; the key is public and the same in every Azurite.
 account=devstoreaccount1
 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+# The second account, for agents; its key is as public as the first (tests/Shared/AzuriteConnection.cs has it too).
+agents_account=agentsaccount
+agents_key='WnDQvtyuPedPrJDdnSq+5wsAjixN5359XSBWZdVQQngd0k448YRhc6lJRx2ObKkrU21KEdQ9E53l3rgf8NG8IA=='
 ready_timeout="${AZURITE_READY_TIMEOUT:-60}"   # seconds to wait for all three ports
 
 die() { echo "azurite.sh: $*" >&2; exit 1; }
@@ -57,6 +65,11 @@ free_ports() {
       console.log(servers.map(x => x.address().port).join(" "));
       servers.forEach(x => x.close());
     });'
+}
+
+# The connection string of account $1 (key $2) on this instance's ports (p1 p2 p3 of start).
+connection() {
+  echo "DefaultEndpointsProtocol=http;AccountName=$1;AccountKey=$2;BlobEndpoint=http://127.0.0.1:$p1/$1;QueueEndpoint=http://127.0.0.1:$p2/$1;TableEndpoint=http://127.0.0.1:$p3/$1;"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -106,7 +119,9 @@ start() {
     # --disableTelemetry: otherwise Azurite opens connections to the cloud metadata
     # address (169.254.169.254), which keep it alive after SIGTERM (stop then
     # needed the 10 s KILL fallback) and are traffic to a non-local address.
-    setsid bash -c 'echo $$ >"$1/azurite.pid"; shift; exec "$@"' _ "$dir" \
+    # AZURITE_ACCOUNTS replaces the default account, so devstoreaccount1 is listed again, with its usual key.
+    AZURITE_ACCOUNTS="$account:$key;$agents_account:$agents_key" \
+      setsid bash -c 'echo $$ >"$1/azurite.pid"; shift; exec "$@"' _ "$dir" \
       "$root/node_modules/.bin/azurite" --location "$dir/data" --silent \
       --skipApiVersionCheck --loose --disableTelemetry \
       --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
@@ -126,8 +141,9 @@ start() {
     deadline=$((SECONDS + ready_timeout))
     while ((SECONDS < deadline)) && alive "$pid"; do
       if port_open "$p1" && port_open "$p2" && port_open "$p3"; then
-        conn="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$p1/$account;QueueEndpoint=http://127.0.0.1:$p2/$account;TableEndpoint=http://127.0.0.1:$p3/$account;"
+        conn="$(connection "$account" "$key")"
         printf 'export AGENTFACTORY_STORAGE="%s"\n' "$conn" >"$dir/env"
+        printf 'export AGENTFACTORY_AGENTS_STORAGE="%s"\n' "$(connection "$agents_account" "$agents_key")" >>"$dir/env"
         echo "azurite.sh: Azurite pid $pid on ports $p1/$p2/$p3, dir $dir" >&2
         echo "$conn"
         return 0

@@ -1,10 +1,13 @@
-// The app's resource group: identity, storage, monitoring, Web PubSub, the Flex Consumption plan and the Function App.
+// The app's resource group: identities, the factory's and the agents' storage, monitoring, Web PubSub, the Flex
+// Consumption plan and the Function App.
 targetScope = 'resourceGroup'
 
 param location string
 param tags object
 param namePrefix string
 param storageAccountName string
+@description('The agents\' own storage account: their queues, tables and containers, apart from the factory\'s state.')
+param agentStorageAccountName string
 param alwaysReadyInstances int
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -24,6 +27,7 @@ param taskHub string = 'agentfactory'
 // Built-in role ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -39,8 +43,9 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 }
 
 // The agents' own identity, which their container groups run as. Not the app's: agents run tenants' settings and
-// code, so they get queue and table data access on the account (their task queue, results, heartbeats, memory) and
-// nothing else — no blobs (the agent program uses none), no Web PubSub, no say over container groups.
+// code, so they get queue and table data access on the agents' account (their task queue, results, heartbeats,
+// memory) and nothing else — nothing on the factory's account (the engine's task hub, the factory's tables), no blobs
+// (the agent program uses none), no Web PubSub, no say over container groups.
 resource agentIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-${namePrefix}-agents'
   location: location
@@ -88,13 +93,47 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+// The agents' account. Role assignments cannot name queues or tables created at run time, and ABAC conditions do
+// not cover Table storage, so agents are kept off the factory's data by an account of their own. Same hardening as
+// the factory's: no keys, TLS 1.2, no public blobs.
+resource agentStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: agentStorageAccountName
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+  }
+}
+
 resource agentStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in [roles.storageQueueDataContributor, roles.storageTableDataContributor]: {
-    name: guid(storage.id, agentIdentity.id, role)
-    scope: storage
+    name: guid(agentStorage.id, agentIdentity.id, role)
+    scope: agentStorage
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
       principalId: agentIdentity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// The app provisions agents there (queues, tables, blob containers), sends first tasks and reads results and
+// heartbeats; it keeps no state of its own there.
+resource appAgentStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in [roles.storageBlobDataContributor, roles.storageQueueDataContributor, roles.storageTableDataContributor]: {
+    name: guid(agentStorage.id, identity.id, role)
+    scope: agentStorage
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
     }
   }
@@ -231,6 +270,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AgentFactory__Containers__Aci__ManagedIdentityClientId', value: identity.properties.clientId }
         { name: 'AgentFactory__Containers__Aci__GroupIdentityResourceId', value: agentIdentity.id }
         { name: 'AgentFactory__Provisioning__AgentIdentityClientId', value: agentIdentity.properties.clientId }
+        { name: 'AgentFactory__Provisioning__Storage__accountName', value: agentStorage.name }
+        { name: 'AgentFactory__Provisioning__Storage__credential', value: 'managedidentity' }
+        { name: 'AgentFactory__Provisioning__Storage__clientId', value: identity.properties.clientId }
         { name: 'AgentFactory__Progress__Provider', value: 'WebPubSub' }
         { name: 'AgentFactory__Progress__WebPubSub__Hub', value: hub.name }
         { name: 'AgentFactory__Progress__WebPubSub__ConnectionString', value: webPubSub.listKeys().primaryConnectionString }
@@ -266,6 +308,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   dependsOn: [
     storageRoles
     agentStorageRoles
+    appAgentStorageRoles
     agentIdentityOperator
     packages
   ]
@@ -275,4 +318,5 @@ output identityPrincipalId string = identity.properties.principalId
 output functionAppName string = site.name
 output functionAppHostName string = site.properties.defaultHostName
 output storageAccountName string = storage.name
+output agentStorageAccountName string = agentStorage.name
 output webPubSubHostName string = webPubSub.properties.hostName

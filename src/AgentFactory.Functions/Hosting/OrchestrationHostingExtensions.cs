@@ -33,9 +33,11 @@ public static class OrchestrationHostingExtensions
 
         string tablePrefix = configuration["AgentFactory:TablePrefix"] ?? "";
         services.AddAgentCreation(storage, tablePrefix);
-        services.AddProvisioning(storage, tablePrefix);
+        // The agents' own account when one is configured, else the factory's (local runs).
+        FactoryStorageAccount agentStorage = FactoryStorageAccount.FromSetting(configuration, ProvisioningOptions.StorageSetting) ?? storage;
+        services.AddProvisioning(storage, tablePrefix, agentStorage);
         // Agents run the agent program at /agent: locally the app's own copy mounted there, in Container Instances the agent
-        // image's (which has it there, see src/AgentFactory.AgentRuntime/Dockerfile). Locally they serve their queue on this account.
+        // image's (which has it there, see src/AgentFactory.AgentRuntime/Dockerfile). They serve their queue on the agents' account.
         bool containerInstances = ContainerProviderServiceCollectionExtensions.UsesContainerInstances(configuration);
         services.PostConfigure<ProvisioningOptions>(o =>
         {
@@ -53,7 +55,7 @@ public static class OrchestrationHostingExtensions
             }
 
             // Identity-based storage has no connection string to hand an agent: it then signs in with AgentIdentityClientId.
-            o.AgentStorageConnection ??= storage.ConnectionString;
+            o.AgentStorageConnection ??= agentStorage.ConnectionString;
         });
         if (containerInstances)
         {

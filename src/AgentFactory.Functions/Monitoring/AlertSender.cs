@@ -2,13 +2,16 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentFactory.Core;
-using AgentFactory.Functions.Provisioning;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
 namespace AgentFactory.Functions.Monitoring;
 
-/// <summary>Delivers an alert to its rule's destination: a message on a storage queue, or a JSON POST to a webhook.</summary>
-public class AlertSender(ProvisioningStorage storage, HttpClient http, IOptions<AgentMonitorOptions> options)
+/// <summary>
+/// Delivers an alert to its rule's destination: a message on a queue of <paramref name="queues"/> (the factory's
+/// account, which agents cannot write, so an alert is never forged), or a JSON POST to a webhook.
+/// </summary>
+public class AlertSender(QueueServiceClient queues, HttpClient http, IOptions<AgentMonitorOptions> options)
 {
     private readonly ConcurrentDictionary<string, Task> _queues = new(StringComparer.Ordinal);
 
@@ -20,7 +23,7 @@ public class AlertSender(ProvisioningStorage storage, HttpClient http, IOptions<
         {
             case AlertDestinationKind.Queue:
                 // The alert queue is the factory's, not an agent's: made on first use, once per process.
-                Task created = _queues.GetOrAdd(rule.Target, name => storage.Queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
+                Task created = _queues.GetOrAdd(rule.Target, name => queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None));
                 try
                 {
                     await created.ConfigureAwait(false);
@@ -32,7 +35,7 @@ public class AlertSender(ProvisioningStorage storage, HttpClient http, IOptions<
                     throw;
                 }
 
-                await storage.Queues.GetQueueClient(rule.Target).SendMessageAsync(json, cancellationToken).ConfigureAwait(false);
+                await queues.GetQueueClient(rule.Target).SendMessageAsync(json, cancellationToken).ConfigureAwait(false);
                 break;
             case AlertDestinationKind.Webhook:
                 using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))

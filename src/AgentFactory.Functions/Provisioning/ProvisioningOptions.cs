@@ -9,6 +9,14 @@ public sealed class ProvisioningOptions
     public const string Section = "AgentFactory:Provisioning";
 
     /// <summary>
+    /// The agents' storage account, in the convention of the factory's own (<c>AzureWebJobsStorage</c>): a connection
+    /// string, or <c>:accountName</c> with <c>:credential</c>, <c>:clientId</c> (the app's identity) and optional service
+    /// URIs. Unset: the factory's own account. A separate account keeps agents' identity away from the engine's task hub
+    /// and the factory's tables (docs/STORAGE-SCHEMA.md, "Which account holds what").
+    /// </summary>
+    public const string StorageSetting = "AgentFactory:Provisioning:Storage";
+
+    /// <summary>
     /// Where the agent program finds its (redacted) configuration inside the container: a file of the spec
     /// (<see cref="ContainerSpec.Files"/>), so in a directory of its own below the work directory, which Container
     /// Instances mounts read-only.
@@ -29,14 +37,15 @@ public sealed class ProvisioningOptions
 
     /// <summary>
     /// The storage connection the agent program serves its queue with (<c>AGENT_STORAGE</c>, passed as a secret; the
-    /// container then gets network access). Locally the Azurite connection (the factory's own, by default). Wins over
+    /// container then gets network access). Locally the connection string of the agents' account (<see cref="StorageSetting"/>,
+    /// by default the factory's own Azurite). Wins over
     /// <see cref="AgentIdentityClientId"/>. When both are null the agent gets the names and endpoints only.
     /// </summary>
     public string? AgentStorageConnection { get; set; }
 
     /// <summary>
     /// Client id of the user-assigned managed identity the agents' container groups run as (the identity of
-    /// <c>AgentFactory:Containers:Aci:GroupIdentityResourceId</c>), holding queue and table data roles on the factory's
+    /// <c>AgentFactory:Containers:Aci:GroupIdentityResourceId</c>), holding queue and table data roles on the agents'
     /// account. Used when there is no <see cref="AgentStorageConnection"/> (identity-based storage, Azure): agents get
     /// <c>AGENT_STORAGE_ACCOUNT</c>, the service endpoints and <c>AGENT_STORAGE_CLIENT_ID</c>, and no secret.
     /// </summary>

@@ -7,8 +7,10 @@ using Azure.Storage.Queues;
 namespace AgentFactory.Functions.Provisioning;
 
 /// <summary>
-/// The storage account agents' queues, containers and tables live in (and the monitoring rows): one client per
-/// service from one <see cref="FactoryStorageAccount"/>, each request counted by <see cref="Requests"/>.
+/// The storage account agents' queues, containers and tables live in, and the tables the agent program writes
+/// (results, heartbeats): one client per service from one <see cref="FactoryStorageAccount"/>, each request counted by
+/// <see cref="Requests"/>. Rows agents must not write (monitoring, usage, the factory's alert queue) are not here:
+/// they stay on the factory's account.
 /// </summary>
 public sealed class ProvisioningStorage
 {

@@ -91,19 +91,31 @@ public sealed class FactoryStorageAccount
             return FromConnectionString(own);
         }
 
-        if (configuration[FunctionsStorageSetting] is { Length: > 0 } functions)
+        return FromSetting(configuration, FunctionsStorageSetting) ?? FromConnectionString(DevelopmentStorage);
+    }
+
+    /// <summary>
+    /// The account setting <paramref name="setting"/> names in the Functions convention: a connection string as its
+    /// value, or <c>{setting}:accountName</c> with optional <c>:credential</c>, <c>:clientId</c> and
+    /// <c>:blobServiceUri</c>/<c>:queueServiceUri</c>/<c>:tableServiceUri</c>; null when it names neither.
+    /// </summary>
+    public static FactoryStorageAccount? FromSetting(IConfiguration configuration, string setting)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentException.ThrowIfNullOrWhiteSpace(setting);
+        if (configuration[setting] is { Length: > 0 } connection)
         {
-            return FromConnectionString(functions);
+            return FromConnectionString(connection);
         }
 
-        IConfigurationSection identity = configuration.GetSection(FunctionsStorageSetting);
+        IConfigurationSection identity = configuration.GetSection(setting);
         if (identity["accountName"] is { Length: > 0 } accountName)
         {
             return FromIdentity(accountName, CredentialFrom(identity["credential"], identity["clientId"]),
                 UriOrNull(identity, "blobServiceUri"), UriOrNull(identity, "queueServiceUri"), UriOrNull(identity, "tableServiceUri"));
         }
 
-        return FromConnectionString(DevelopmentStorage);
+        return null;
     }
 
     /// <summary>

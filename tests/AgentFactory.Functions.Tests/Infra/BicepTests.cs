@@ -33,8 +33,15 @@ public sealed class BicepTests
     {
         JsonNode template = await BuildAsync("modules/app.bicep");
 
-        JsonNode storage = Resource(template, "Microsoft.Storage/storageAccounts");
-        Assert.False((bool)storage["properties"]!["allowSharedKeyAccess"]!);
+        // The factory's account and the agents': both keyless, TLS 1.2, no public blobs.
+        JsonNode[] accounts = [.. Resources(template, "Microsoft.Storage/storageAccounts")];
+        Assert.Equal(["[parameters('agentStorageAccountName')]", "[parameters('storageAccountName')]"], accounts.Select(a => (string)a["name"]!).Order(StringComparer.Ordinal));
+        Assert.All(accounts, storage =>
+        {
+            Assert.False((bool)storage["properties"]!["allowSharedKeyAccess"]!);
+            Assert.False((bool)storage["properties"]!["allowBlobPublicAccess"]!);
+            Assert.Equal("TLS1_2", (string?)storage["properties"]!["minimumTlsVersion"]);
+        });
         JsonNode site = Resource(template, "Microsoft.Web/sites");
         Assert.Equal("functionapp,linux", (string?)site["kind"]);
         JsonNode config = site["properties"]!["functionAppConfig"]!;
@@ -67,24 +74,41 @@ public sealed class BicepTests
             Assert.Contains(role, roleList, StringComparison.Ordinal);
         }
 
-        Assert.Contains("Microsoft.Storage/storageAccounts", (string?)storageRoles["scope"], StringComparison.Ordinal);
+        Assert.Contains("parameters('storageAccountName')", (string?)storageRoles["scope"], StringComparison.Ordinal);
 
         Assert.Equal("deny", (string?)Resource(template, "Microsoft.SignalRService/webPubSub/hubs")["properties"]!["anonymousConnectPolicy"]);
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task Build_App_AgentsRunAsTheirOwnIdentityWithQueueAndTableRightsOnly()
+    public async Task Build_App_AgentsRunAsTheirOwnIdentityWithQueueAndTableRightsOnTheirOwnAccountOnly()
     {
         JsonNode template = await BuildAsync("modules/app.bicep");
+        JsonNode[] assignments = [.. Resources(template, "Microsoft.Authorization/roleAssignments")];
 
-        // The agents' identity has queue and table data roles on the account, and not the app's blob ownership.
-        JsonNode agentRoles = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"), r => (string?)r["copy"]?["name"] == "agentStorageRoles");
+        // The agents' identity has queue and table data roles on the agents' account, and not the app's blob ownership.
+        JsonNode agentRoles = Assert.Single(assignments, r => (string?)r["copy"]?["name"] == "agentStorageRoles");
         string roleList = agentRoles["copy"]!["count"]!.ToString();
         Assert.Contains("storageQueueDataContributor", roleList, StringComparison.Ordinal);
         Assert.Contains("storageTableDataContributor", roleList, StringComparison.Ordinal);
-        Assert.DoesNotContain("storageBlobDataOwner", roleList, StringComparison.Ordinal);
-        Assert.Contains("Microsoft.Storage/storageAccounts", (string?)agentRoles["scope"], StringComparison.Ordinal);
+        Assert.DoesNotContain("storageBlob", roleList, StringComparison.Ordinal);
+        Assert.Contains("parameters('agentStorageAccountName')", (string?)agentRoles["scope"], StringComparison.Ordinal);
         Assert.Contains("-agents", agentRoles["properties"]!["principalId"]!.ToString(), StringComparison.Ordinal);
+
+        // Nothing at all on the factory's account: its task hub, tables and blobs are out of the agents' reach.
+        Assert.DoesNotContain(assignments, r => r["properties"]!["principalId"]!.ToString().Contains("-agents", StringComparison.Ordinal)
+            && r["scope"]!.ToString().Contains("parameters('storageAccountName')", StringComparison.Ordinal));
+
+        // The app provisions agents on their account: blob containers, queues and tables, without owning it.
+        JsonNode appRoles = Assert.Single(assignments, r => (string?)r["copy"]?["name"] == "appAgentStorageRoles");
+        string appRoleList = appRoles["copy"]!["count"]!.ToString();
+        foreach (string role in new[] { "storageBlobDataContributor", "storageQueueDataContributor", "storageTableDataContributor" })
+        {
+            Assert.Contains(role, appRoleList, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("storageBlobDataOwner", appRoleList, StringComparison.Ordinal);
+        Assert.Contains("parameters('agentStorageAccountName')", (string?)appRoles["scope"], StringComparison.Ordinal);
+        Assert.DoesNotContain("-agents", appRoles["properties"]!["principalId"]!.ToString(), StringComparison.Ordinal);
 
         // The app may assign that identity to container groups, and only that one.
         JsonNode operatorRole = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"),
@@ -97,6 +121,12 @@ public sealed class BicepTests
         Assert.Contains("-agents", settings["AgentFactory__Containers__Aci__GroupIdentityResourceId"], StringComparison.Ordinal);
         Assert.Contains("-agents", settings["AgentFactory__Provisioning__AgentIdentityClientId"], StringComparison.Ordinal);
         Assert.Contains("clientId", settings["AgentFactory__Provisioning__AgentIdentityClientId"], StringComparison.Ordinal);
+
+        // The app reaches the agents' account as itself (AgentFactory:Provisioning:Storage, identity-based).
+        Assert.Contains("agentStorageAccountName", settings["AgentFactory__Provisioning__Storage__accountName"], StringComparison.Ordinal);
+        Assert.Equal("managedidentity", settings["AgentFactory__Provisioning__Storage__credential"]);
+        Assert.DoesNotContain("-agents", settings["AgentFactory__Provisioning__Storage__clientId"], StringComparison.Ordinal);
+        Assert.Contains("clientId", settings["AgentFactory__Provisioning__Storage__clientId"], StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]

@@ -86,7 +86,7 @@ public sealed class AgentMonitorTests(SandboxFixture sandbox)
     {
         await using var setup = new MonitorSetup(_runtime);
         HealthCheck check = await setup.RegisterMissingAsync(new AlertRule(1, AlertDestinationKind.Queue, setup.AlertQueue));
-        AgentMonitor monitor = setup.Monitor(new FlakyAlertSender(new AlertSender(setup.Storage, new HttpClient(new RecordingHandler()),
+        AgentMonitor monitor = setup.Monitor(new FlakyAlertSender(new AlertSender(setup.Storage.Queues, new HttpClient(new RecordingHandler()),
             Microsoft.Extensions.Options.Options.Create(new AgentMonitorOptions())), failures: 1));
 
         MonitorPass failed = await monitor.RunOnceAsync();

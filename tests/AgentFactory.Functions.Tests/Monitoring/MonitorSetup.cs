@@ -49,7 +49,7 @@ internal sealed class MonitorSetup : IAsyncDisposable
     public AgentMonitor Monitor(AlertSender? sender = null, HttpMessageHandler? webhook = null, TimeSpan? period = null)
     {
         IOptions<AgentMonitorOptions> options = Microsoft.Extensions.Options.Options.Create(new AgentMonitorOptions { Period = period ?? TimeSpan.FromSeconds(30) });
-        sender ??= new AlertSender(Storage, new HttpClient(webhook ?? new RecordingHandler()), options);
+        sender ??= new AlertSender(Storage.Queues, new HttpClient(webhook ?? new RecordingHandler()), options);
         return new AgentMonitor(Table, _runtime, sender, options, TimeProvider.System, NullLogger<AgentMonitor>.Instance);
     }
 

@@ -38,7 +38,7 @@ public sealed class UsageMeteringTests : IAsyncLifetime
     private AgentMonitor Monitor()
     {
         IOptions<AgentMonitorOptions> options = Options.Create(new AgentMonitorOptions());
-        var sender = new AlertSender(_setup.Storage, new HttpClient(new RecordingHandler()), options);
+        var sender = new AlertSender(_setup.Storage.Queues, new HttpClient(new RecordingHandler()), options);
         return new AgentMonitor(_setup.Table, _runtime, sender, options, _clock, NullLogger<AgentMonitor>.Instance, new UsageMeter(_usage));
     }
 

@@ -21,6 +21,7 @@ namespace AgentFactory.Functions.Tests.Orchestration;
 /// The app's agent-creation wiring (factory storage, provisioning, sandbox, secret store, the engine with the
 /// orchestration registered) over Azurite, with a container runtime of the test's choosing, started for one test.
 /// The engine runs in memory unless a task hub name is given (then on Azure Storage, so a second host can take over).
+/// Agents' resources are on the factory's account unless an agents' account is given.
 /// </summary>
 public sealed class FactoryHost : IAsyncDisposable
 {
@@ -51,7 +52,7 @@ public sealed class FactoryHost : IAsyncDisposable
     public DurableTaskClient Client => Services.GetRequiredService<DurableTaskClient>();
 
     public static async Task<FactoryHost> StartAsync(FactoryEnvironment environment, IContainerRuntime runtime, FakeTimeProvider? clock = null,
-        string? taskHub = null, Action<AgentCreationOptions>? creation = null)
+        string? taskHub = null, Action<AgentCreationOptions>? creation = null, string? agentStorage = null)
     {
         string agentRuntime = Path.Combine(AppContext.BaseDirectory, "agent-runtime");
         environment.Runtime = runtime;
@@ -65,7 +66,8 @@ public sealed class FactoryHost : IAsyncDisposable
                 }
 
                 s.AddFactoryStorage(environment.Connection, environment.Prefix);
-                s.AddProvisioning(environment.Connection, environment.Prefix);
+                s.AddProvisioning(environment.Connection, environment.Prefix,
+                    agentStorage is null ? null : FactoryStorageAccount.FromConnectionString(agentStorage));
                 s.Configure<ProvisioningOptions>(o =>
                 {
                     foreach (string arg in new[] { "/usr/bin/dotnet", SandboxOptions.RuntimeMountPath + "/AgentFactory.AgentRuntime.dll", "service", "--config",
@@ -75,7 +77,7 @@ public sealed class FactoryHost : IAsyncDisposable
                     }
 
                     o.AgentMounts.Add(new ContainerMount(agentRuntime, SandboxOptions.RuntimeMountPath));
-                    o.AgentStorageConnection = environment.Connection;
+                    o.AgentStorageConnection = agentStorage ?? environment.Connection;
                     o.AlertQueueName = environment.AlertQueue;
                 });
                 s.AddSingleton(runtime);
