@@ -5,6 +5,7 @@ using System.Text;
 using AgentFactory.AgentRuntime.Hosting;
 using Azure.Core;
 using Azure.Identity;
+using AgentFactory.Testing;
 
 namespace AgentFactory.AgentRuntime.Tests.Hosting;
 
@@ -114,7 +115,7 @@ public sealed class AgentStorageTests
 
         public TokenEndpointStub()
         {
-            int port = FreePort();
+            int port = FreePorts.Next();
             Url = $"http://127.0.0.1:{port}/msi/token";
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             listener.Start();
@@ -147,13 +148,6 @@ public sealed class AgentStorageTests
                 await context.Response.OutputStream.WriteAsync(body);
                 context.Response.Close();
             }
-        }
-
-        private static int FreePort()
-        {
-            using var socket = new TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
         }
 
         public void Dispose()

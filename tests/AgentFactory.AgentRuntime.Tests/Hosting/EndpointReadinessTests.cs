@@ -1,25 +1,15 @@
-using System.Net;
-using System.Net.Sockets;
 using AgentFactory.AgentRuntime.Sandbox;
 using AgentFactory.AgentRuntime.SandboxEndpoint;
+using AgentFactory.Testing;
 
 namespace AgentFactory.AgentRuntime.Tests.Hosting;
 
 public class EndpointReadinessTests
 {
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task WaitAsync_EndpointStartsLater_WaitsForItAndReturnsTrue()
     {
-        int port = FreePort();
+        int port = FreePorts.Next();
         var url = new Uri($"http://127.0.0.1:{port}");
         Task<bool> waiting = EndpointReadiness.WaitAsync(url, TimeSpan.FromSeconds(45), CancellationToken.None);
 
@@ -33,7 +23,7 @@ public class EndpointReadinessTests
     [Fact(Timeout = 30_000)]
     public async Task WaitAsync_NobodyEverListens_ReturnsFalseAfterTheTimeout()
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{FreePorts.Next()}");
 
         Assert.False(await EndpointReadiness.WaitAsync(url, TimeSpan.FromMilliseconds(300), CancellationToken.None));
     }
@@ -45,6 +35,6 @@ public class EndpointReadinessTests
         await cancelled.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            EndpointReadiness.WaitAsync(new Uri($"http://127.0.0.1:{FreePort()}"), TimeSpan.FromSeconds(30), cancelled.Token));
+            EndpointReadiness.WaitAsync(new Uri($"http://127.0.0.1:{FreePorts.Next()}"), TimeSpan.FromSeconds(30), cancelled.Token));
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using AgentFactory.Core.Configuration;
@@ -8,6 +6,7 @@ using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
 using AgentFactory.Functions.Tests.Containers.Azure;
 using Xunit.Abstractions;
+using AgentFactory.Testing;
 
 namespace AgentFactory.Functions.Tests.Sandbox;
 
@@ -34,7 +33,7 @@ public sealed class SandboxOnContainerInstancesTests(SandboxServiceFixture fixtu
         _stub = await ArmStub.StartAsync();
         _aci = new AciRuntimeHarness(_stub, pause: TimeSpan.FromMilliseconds(50));
         _runner = new AciGroupRunner(_stub, Path.Combine(AppContext.BaseDirectory, "agent-runtime"));
-        _options = new SandboxOptions { Image = Image, EndpointPort = FreePort(), LogsContainer = fixture.Options.LogsContainer, RunTimeout = TimeSpan.FromMinutes(2) };
+        _options = new SandboxOptions { Image = Image, EndpointPort = FreePorts.Next(), LogsContainer = fixture.Options.LogsContainer, RunTimeout = TimeSpan.FromMinutes(2) };
         _service = new SandboxService(_aci.Runtime, fixture.Runs, new SandboxLogStore(fixture.Blobs, _options), new SandboxEndpointSidecar(_options), _options,
             TimeProvider.System);
     }
@@ -43,15 +42,6 @@ public sealed class SandboxOnContainerInstancesTests(SandboxServiceFixture fixtu
     {
         await _runner.DisposeAsync();
         await _stub.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private static AgentConfiguration Configure(AgentTemplate template) =>

@@ -60,14 +60,7 @@ internal static class ContainerGroupJson
             json.WriteStartObject();
             json.WriteString("name", spec.Name);
             json.WriteStartObject("properties");
-            json.WriteString("image", spec.Image);
-            json.WriteStartArray("command");
-            foreach (string part in spec.Command)
-            {
-                json.WriteStringValue(part);
-            }
-
-            json.WriteEndArray();
+            WriteImageAndCommand(json, spec.Image!, spec.Command);
             json.WriteStartArray("environmentVariables");
             foreach (ContainerEnvironmentVariable variable in spec.Environment)
             {
@@ -94,12 +87,7 @@ internal static class ContainerGroupJson
                 json.WriteEndArray();
             }
 
-            json.WriteStartObject("resources");
-            json.WriteStartObject("requests");
-            json.WriteNumber("cpu", spec.CpuCores);
-            json.WriteNumber("memoryInGB", MemoryInGb(spec.MemoryBytes));
-            json.WriteEndObject();
-            json.WriteEndObject();
+            WriteRequests(json, spec.CpuCores, spec.MemoryBytes);
             json.WriteEndObject();
             json.WriteEndObject();
             foreach (ContainerSidecar sidecar in spec.Sidecars)
@@ -155,20 +143,30 @@ internal static class ContainerGroupJson
         json.WriteStartObject();
         json.WriteString("name", sidecar.Name);
         json.WriteStartObject("properties");
+        WriteImageAndCommand(json, image, sidecar.Command);
+        WriteRequests(json, sidecar.CpuCores, sidecar.MemoryBytes);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteImageAndCommand(Utf8JsonWriter json, string image, IReadOnlyList<string> command)
+    {
         json.WriteString("image", image);
         json.WriteStartArray("command");
-        foreach (string part in sidecar.Command)
+        foreach (string part in command)
         {
             json.WriteStringValue(part);
         }
 
         json.WriteEndArray();
+    }
+
+    private static void WriteRequests(Utf8JsonWriter json, decimal cpuCores, long memoryBytes)
+    {
         json.WriteStartObject("resources");
         json.WriteStartObject("requests");
-        json.WriteNumber("cpu", sidecar.CpuCores);
-        json.WriteNumber("memoryInGB", MemoryInGb(sidecar.MemoryBytes));
-        json.WriteEndObject();
-        json.WriteEndObject();
+        json.WriteNumber("cpu", cpuCores);
+        json.WriteNumber("memoryInGB", MemoryInGb(memoryBytes));
         json.WriteEndObject();
         json.WriteEndObject();
     }
