@@ -55,15 +55,21 @@ public sealed class SandboxEndpointProcess(SandboxOptions options) : ISandboxEnd
         }
     }
 
+    /// <summary>Stops the endpoint. Idempotent: the container disposes it once per registration (it is also the <see cref="ISandboxEndpoint"/>).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false } process)
+        _gate.Dispose();
+        if (Interlocked.Exchange(ref _process, null) is not { } process)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync().ConfigureAwait(false);
         }
 
-        _process?.Dispose();
-        _gate.Dispose();
+        process.Dispose();
     }
 }
