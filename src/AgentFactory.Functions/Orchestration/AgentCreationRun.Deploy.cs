@@ -36,7 +36,7 @@ internal sealed partial class AgentCreationRun
         FirstTaskSummary sent = await CallAsync<FirstTaskSummary>(AgentCreationActivities.SendFirstTask, 90, Work);
         _firstTask = sent;
         DateTime taskDeadline = _context.CurrentUtcDateTime.Add(_settings.FirstTaskTimeout);
-        for (int attempt = 1; ; attempt++)
+        for (int attempt = 1; sent.Skipped is null; attempt++)
         {
             await _context.CreateTimer(_settings.FirstTaskPollInterval, CancellationToken.None);
             await ThrowIfCancelledAsync();
@@ -62,7 +62,9 @@ internal sealed partial class AgentCreationRun
         await CallAsync<bool>(AgentCreationActivities.ActivateAgent, 98, ticket => new ActivateAgentInput(ticket, _agentName!));
         _state = CreationStates.Completed;
         _progress = 100;
-        await RecordAsync(DeploymentEventTypes.Completed, $"Agent '{_agentName}' is running: it is healthy and its first task succeeded.",
+        await RecordAsync(DeploymentEventTypes.Completed, sent.Skipped is null
+                ? $"Agent '{_agentName}' is running: it is healthy and its first task succeeded."
+                : $"Agent '{_agentName}' is running: it is healthy (no first task: {sent.Skipped}).",
             new { resources = _resources }, finished: true);
         _logger.CreationEnded(DeploymentId, _state, _message!);
         return true;

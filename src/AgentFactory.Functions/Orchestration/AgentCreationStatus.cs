@@ -175,5 +175,11 @@ public sealed record FirstTaskSummary
     /// <summary>Why it failed: the agent's error or the assertions that did not hold.</summary>
     public string? Failure { get; init; }
 
+    /// <summary>
+    /// Why no first task was sent, when none could be judged (the task needs the test endpoint and deployed agents
+    /// cannot reach it); the creation then completes on health alone, and says so.
+    /// </summary>
+    public string? Skipped { get; init; }
+
     public double DurationMs { get; init; }
 }

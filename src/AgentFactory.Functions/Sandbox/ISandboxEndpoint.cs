@@ -12,6 +12,12 @@ public interface ISandboxEndpoint
 {
     /// <summary>The endpoint's address as the sandbox sees it, and the sidecar to run with the sandbox when it serves it.</summary>
     Task<SandboxEndpointPlacement> PlaceAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The endpoint's address as a deployed agent sees it (for a first task aimed at it), or null when deployed agents
+    /// cannot reach it: a sidecar lives only in sandbox groups.
+    /// </summary>
+    Task<string?> UrlForAgentsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The test endpoint's base URL inside the sandbox (no trailing slash), and its sidecar, if any.</summary>

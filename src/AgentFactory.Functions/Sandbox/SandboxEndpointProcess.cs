@@ -18,6 +18,11 @@ public sealed class SandboxEndpointProcess(SandboxOptions options) : ISandboxEnd
     public async Task<SandboxEndpointPlacement> PlaceAsync(CancellationToken cancellationToken = default) =>
         new((await GetUrlAsync(cancellationToken).ConfigureAwait(false)).AbsoluteUri.TrimEnd('/'), Sidecar: null);
 
+    /// <inheritdoc/>
+    /// <remarks>Local agents run on the host's network too, so they reach it at the same address.</remarks>
+    public async Task<string?> UrlForAgentsAsync(CancellationToken cancellationToken = default) =>
+        (await GetUrlAsync(cancellationToken).ConfigureAwait(false)).AbsoluteUri.TrimEnd('/');
+
     /// <summary>The endpoint's base URL, starting it when needed.</summary>
     public async Task<Uri> GetUrlAsync(CancellationToken cancellationToken = default)
     {

@@ -26,4 +26,7 @@ public sealed class SandboxEndpointSidecar(SandboxOptions options) : ISandboxEnd
         var sidecar = new ContainerSidecar(Name, [.. options.ProgramCommand("endpoint", "--port", port)], CpuCores, MemoryBytes);
         return Task.FromResult(new SandboxEndpointPlacement("http://127.0.0.1:" + port, sidecar));
     }
+
+    /// <inheritdoc/>
+    public Task<string?> UrlForAgentsAsync(CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
 }

@@ -3,8 +3,10 @@ using System.Runtime.Versioning;
 using AgentFactory.Core.Configuration;
 using AgentFactory.Durable;
 using AgentFactory.Functions.Orchestration;
+using AgentFactory.Functions.Sandbox;
 using AgentFactory.Functions.Storage;
 using AgentFactory.Functions.Tests.Containers;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace AgentFactory.Functions.Tests.Orchestration;
@@ -105,5 +107,55 @@ public sealed class AgentCreationAutomationTests(SandboxFixture sandbox, Factory
         Assert.Equal([DeploymentEventTypes.Created, DeploymentEventTypes.TemplateChosen, DeploymentEventTypes.ValidationFailed, DeploymentEventTypes.Failed, DeploymentEventTypes.Released,
             DeploymentEventTypes.Compensated], events.Select(e => e.Type));
         Assert.Equal(0, await Surfaces.CountAsync(env.SecretsTable, created.DeploymentId!));
+    }
+
+    [Theory(Timeout = 300_000)]
+    [InlineData("tmpl-api", true)]
+    [InlineData("tmpl-memory", false)]
+    public async Task CreateAsync_TestEndpointUnreachableFromDeployedAgents_SkipsOnlyAFirstTaskThatNeedsIt_AndSaysSo(string templateId, bool skipped)
+    {
+        // As in Container Instances: the sandbox has its test endpoint, deployed agents cannot reach it.
+        await using FactoryHost host = await FactoryHost.StartAsync(env, sandbox.Runtime, services: s =>
+            s.AddSingleton<ISandboxEndpoint>(sp => new SandboxOnlyEndpoint(sp.GetRequiredService<SandboxEndpointProcess>())));
+        string tenant = FactoryEnvironment.NewTenant();
+        AgentConfiguration configuration = FactoryHost.Configuration(templateId, FactoryEnvironment.NewAgentName(templateId[5..]), "planted-" + Guid.NewGuid().ToString("N"));
+
+        CreateAgentResult created = await host.Service.CreateAsync(tenant,
+            new CreateAgentRequest(Configuration: FactoryHost.Json(configuration), Automation: true, IdempotencyKey: "unreachable-" + templateId));
+        DeploymentView done = await host.WaitForEndAsync(tenant, created.DeploymentId!);
+
+        try
+        {
+            AgentCreationStatus status = done.Creation!;
+            Assert.True(status.State == CreationStates.Completed, $"{status.State}: {status.Error} {status.Message}");
+            Assert.True(status.Sandbox!.Passed);
+            IReadOnlyList<DeploymentEvent> events = await Surfaces.EventsAsync(host, tenant, created.DeploymentId!);
+            Surfaces.AssertComplete(events);
+            if (skipped)
+            {
+                Assert.Contains("sandbox test endpoint", status.FirstTask!.Skipped, StringComparison.Ordinal);
+                Assert.Contains(events, e => e.Type == DeploymentEventTypes.FirstTaskSent && e.Message.StartsWith("No first task sent", StringComparison.Ordinal));
+                Assert.DoesNotContain(events, e => e.Type == DeploymentEventTypes.FirstTaskChecked);
+                Assert.Contains("no first task", events[^1].Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.True(status.FirstTask is { Done: true, Succeeded: true, Skipped: null }, status.FirstTask?.Failure);
+                Assert.Contains(events, e => e.Type == DeploymentEventTypes.FirstTaskChecked);
+                Assert.Contains("its first task succeeded", events[^1].Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            await host.RemoveAgentAsync(tenant, created.DeploymentId!, configuration);
+        }
+    }
+
+    /// <summary>The host's endpoint for sandboxes, none for deployed agents (what the sidecar placement offers).</summary>
+    private sealed class SandboxOnlyEndpoint(SandboxEndpointProcess inner) : ISandboxEndpoint
+    {
+        public Task<SandboxEndpointPlacement> PlaceAsync(CancellationToken cancellationToken = default) => inner.PlaceAsync(cancellationToken);
+
+        public Task<string?> UrlForAgentsAsync(CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
     }
 }

@@ -52,7 +52,7 @@ public sealed class FactoryHost : IAsyncDisposable
     public DurableTaskClient Client => Services.GetRequiredService<DurableTaskClient>();
 
     public static async Task<FactoryHost> StartAsync(FactoryEnvironment environment, IContainerRuntime runtime, FakeTimeProvider? clock = null,
-        string? taskHub = null, Action<AgentCreationOptions>? creation = null, string? agentStorage = null)
+        string? taskHub = null, Action<AgentCreationOptions>? creation = null, string? agentStorage = null, Action<IServiceCollection>? services = null)
     {
         string agentRuntime = Path.Combine(AppContext.BaseDirectory, "agent-runtime");
         environment.Runtime = runtime;
@@ -113,6 +113,7 @@ public sealed class FactoryHost : IAsyncDisposable
                 }
 
                 s.AddDurableTask(r => r.RegisterAgentCreation());
+                services?.Invoke(s);
             })
             .Build();
         await host.StartAsync();

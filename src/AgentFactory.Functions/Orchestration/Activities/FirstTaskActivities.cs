@@ -35,7 +35,7 @@ public static class FirstTask
 /// unless its result is already there. A task aimed at the sandbox test endpoint gets the factory's endpoint address.
 /// </summary>
 [Durable.DurableTask(AgentCreationActivities.SendFirstTask)]
-public sealed class SendFirstTaskActivity(AgentWorkLoader loader, ProvisioningStorage storage, SandboxEndpointProcess endpoint, DeploymentEventTable events,
+public sealed class SendFirstTaskActivity(AgentWorkLoader loader, ProvisioningStorage storage, ISandboxEndpoint endpoint, DeploymentEventTable events,
     TimeProvider time) : DeploymentActivity<AgentWork, FirstTaskSummary>(events, time)
 {
     /// <summary>The table the agent program's service mode writes results to (docs/AGENT-RUNTIME.md, "Result").</summary>
@@ -58,7 +58,15 @@ public sealed class SendFirstTaskActivity(AgentWorkLoader loader, ProvisioningSt
         string taskInput = task.Input.GetRawText();
         if (task.UsesSandboxHttp)
         {
-            string url = (await endpoint.GetUrlAsync(cancellationToken).ConfigureAwait(false)).AbsoluteUri.TrimEnd('/');
+            if (await endpoint.UrlForAgentsAsync(cancellationToken).ConfigureAwait(false) is not { } url)
+            {
+                // Every task of the template needs the test endpoint (Choose prefers one that does not), and it lives only
+                // in sandbox groups here: a task sent anyway would fail for a reason that is not the agent's.
+                string why = $"its first task ({task.Id}) needs the sandbox test endpoint, which deployed agents cannot reach on this container runtime";
+                return new Published<FirstTaskSummary>(summary with { Done = true, Succeeded = true, Skipped = why }, DeploymentEventTypes.FirstTaskSent,
+                    $"No first task sent: {why}; the agent is judged by its health checks alone.");
+            }
+
             taskInput = taskInput.Replace(SandboxTestTask.SandboxHttpPlaceholder, url, StringComparison.Ordinal);
         }
 
