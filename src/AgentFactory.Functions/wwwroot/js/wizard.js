@@ -229,7 +229,7 @@ function renderDone(view) {
     h("dl", {},
       h("dt", {}, "Status"), h("dd", {}, capitalize(view.status)),
       h("dt", {}, "Health"), h("dd", {}, c.health ? (c.health.healthy ? "healthy" : `unhealthy: ${c.health.reason ?? ""}`) : "–"),
-      h("dt", {}, "First task"), h("dd", {}, c.firstTask ? (c.firstTask.succeeded ? "succeeded" : `failed: ${c.firstTask.failure ?? ""}`) : "–"),
+      h("dt", {}, "First task"), h("dd", {}, c.firstTask ? (c.firstTask.skipped ? `not sent: ${c.firstTask.skipped}` : c.firstTask.succeeded ? "succeeded" : `failed: ${c.firstTask.failure ?? ""}`) : "–"),
       h("dt", {}, "Monthly estimate"), h("dd", {}, formatUsd(view.monthlyCostUsd)),
       h("dt", {}, "Finished"), h("dd", {}, formatTime(view.updatedAt))),
     c.error ? h("p", { class: "error" }, c.error) : null,
