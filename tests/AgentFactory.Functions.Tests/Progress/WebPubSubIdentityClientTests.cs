@@ -113,6 +113,8 @@ public sealed class WebPubSubIdentityClientTests : IAsyncLifetime
     [InlineData(null, null, "AgentFactory:Progress:WebPubSub:Endpoint (the app signs in with its identity) or AgentFactory:Progress:WebPubSub:ConnectionString is required")]
     [InlineData("https://x.webpubsub.azure.com", "Endpoint=https://x.webpubsub.azure.com;AccessKey=k;Version=1.0;", "are both set")]
     [InlineData("x.webpubsub.azure.com", null, "AgentFactory:Progress:WebPubSub:Endpoint must be an absolute https:// URL")]
+    [InlineData("http://x.webpubsub.azure.com", null, "AgentFactory:Progress:WebPubSub:Endpoint must be an absolute https:// URL")]
+    [InlineData(null, "Endpoint=http://x.webpubsub.azure.com;AuthType=azure.msi;", "ConnectionString needs Endpoint=https://… with an AuthType")]
     [InlineData(null, "Endpoint=https://x.webpubsub.azure.com;AuthType=azure.app;ClientId=c;Version=1.0;", "ConnectionString has an AuthType other than azure.msi")]
     [InlineData(null, "Endpoint=https://x.webpubsub.azure.com;AuthType=azure.msi;AccessKey=k;", "ConnectionString has both AuthType and AccessKey")]
     [InlineData(null, "AuthType=azure.msi;Version=1.0;", "ConnectionString needs Endpoint=")]

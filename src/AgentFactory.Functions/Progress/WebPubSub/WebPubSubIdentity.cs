@@ -55,15 +55,21 @@ public sealed record WebPubSubIdentity(Uri Endpoint, string? Credential, string?
             return false;
         }
 
+        if (endpoint.Scheme != "https")
+        {
+            problem = "needs Endpoint=https://… with an AuthType (Entra tokens go over TLS only).";
+            return false;
+        }
+
         parsed = new WebPubSubIdentity(endpoint, credential, parts.TryGetValue("ClientId", out string? clientId) && clientId.Length > 0 ? clientId : null);
         return true;
     }
 
-    /// <summary>An endpoint setting: an absolute http(s) URL, path and query dropped.</summary>
+    /// <summary>An endpoint setting: an absolute https URL (Azure.Core sends tokens over TLS only), path and query dropped.</summary>
     public static bool TryParseEndpoint(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? endpoint)
     {
         endpoint = null;
-        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("https" or "http"))
+        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) || uri.Scheme != "https")
         {
             return false;
         }
