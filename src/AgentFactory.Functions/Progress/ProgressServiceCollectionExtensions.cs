@@ -28,6 +28,9 @@ public static class ProgressServiceCollectionExtensions
         ProgressOptions configured = configuration.GetSection(ProgressOptions.Section).Get<ProgressOptions>() ?? new ProgressOptions();
         if (configured.Provider == ProgressProvider.WebPubSub)
         {
+            // Key mode, or identity mode (Endpoint / AuthType connection string). A WebPubSubServiceClientOptions service
+            // (transport, retries) and a TokenCredential keyed "AgentFactory:Progress" replace the defaults when
+            // registered: the tests' way to reach an https stub as a test identity.
             services.TryAddSingleton(sp =>
             {
                 ProgressOptions o = sp.GetRequiredService<ProgressOptions>();
