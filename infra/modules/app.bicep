@@ -196,6 +196,8 @@ resource webPubSub 'Microsoft.SignalRService/webPubSub@2024-03-01' = {
   }
   properties: {
     publicNetworkAccess: 'Enabled'
+    // No access keys: the app signs in with its identity (webPubSubRole) and the service issues clients' tokens.
+    disableLocalAuth: true
   }
 }
 
@@ -275,7 +277,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AgentFactory__Provisioning__Storage__clientId', value: identity.properties.clientId }
         { name: 'AgentFactory__Progress__Provider', value: 'WebPubSub' }
         { name: 'AgentFactory__Progress__WebPubSub__Hub', value: hub.name }
-        { name: 'AgentFactory__Progress__WebPubSub__ConnectionString', value: webPubSub.listKeys().primaryConnectionString }
+        { name: 'AgentFactory__Progress__WebPubSub__Endpoint', value: 'https://${webPubSub.properties.hostName}' }
+        { name: 'AgentFactory__Progress__WebPubSub__Credential', value: 'managedidentity' }
+        { name: 'AgentFactory__Progress__WebPubSub__ClientId', value: identity.properties.clientId }
       ]
     }
     functionAppConfig: {

@@ -6,6 +6,8 @@ using AgentFactory.Functions.Progress;
 using AgentFactory.Functions.Progress.LocalHub;
 using AgentFactory.Functions.Progress.WebPubSub;
 using AgentFactory.Functions.Storage;
+using Azure;
+using Azure.Identity;
 using Microsoft.Extensions.Options;
 
 namespace AgentFactory.Functions.Apis;
@@ -46,10 +48,25 @@ public static class ProgressApi
         string group = ProgressGroups.For(id);
         string[] roles = ["webpubsub.joinLeaveGroup." + group];
         string? user = context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
-        Uri url = services.GetService<WebPubSubServiceClient>() is { } azure
-            ? azure.GetClientAccessUri(user, roles, [group], services.GetRequiredService<IOptions<ProgressOptions>>().Value.ClientTokenLifetime)
-            : services.GetRequiredService<LocalWebPubSubHub>().GetClientAccessUri(
+        Uri url;
+        if (services.GetService<WebPubSubServiceClient>() is { } azure)
+        {
+            try
+            {
+                url = await azure.GetClientAccessUriAsync(user, roles, [group],
+                    services.GetRequiredService<IOptions<ProgressOptions>>().Value.ClientTokenLifetime, cancellationToken);
+            }
+            catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException)
+            {
+                return ClientTokenUnavailable(ex, services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProgressApi)));
+            }
+        }
+        else
+        {
+            url = services.GetRequiredService<LocalWebPubSubHub>().GetClientAccessUri(
                 new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}"), user, roles, [group]);
+        }
+
         string token = System.Web.HttpUtility.ParseQueryString(url.Query)["access_token"]!;
         return FactoryHttp.Json(new { url = url.AbsoluteUri, token, group });
     }
@@ -113,6 +130,32 @@ public static class ProgressApi
         }
 
         await closing.CancelAsync();
+    }
+
+    /// <summary>
+    /// The service would not issue a client token (identity mode): 502 when it refused (a 4xx other than 429 — the
+    /// identity lacks its role, the service's rules changed), 503 with Retry-After when it, the network or the sign-in
+    /// failed in a way that may pass.
+    /// </summary>
+    private static IResult ClientTokenUnavailable(Exception ex, ILogger logger)
+    {
+        int status = ex is RequestFailedException failed ? failed.Status : 0;
+        string code = (ex as RequestFailedException)?.ErrorCode ?? "";
+        logger.LogWarning("Web PubSub issued no client token: {Status} {Code} {Kind}", status, code, ex.GetType().Name);
+        bool refused = status is >= 400 and < 500 and not 429;
+        string why = status == 0 ? "the app could not reach it or sign in" : $"it answered {status}{(code.Length > 0 ? " " + code : "")}";
+        IResult problem = FactoryHttp.Problem(refused ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
+            "Live progress unavailable", $"Azure Web PubSub did not issue a client token ({why}). The event log (GET …/events) still has every event.");
+        return refused ? problem : new RetryAfter(problem, 5);
+    }
+
+    private sealed class RetryAfter(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     private static IResult NotFound() =>

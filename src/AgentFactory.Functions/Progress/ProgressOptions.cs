@@ -33,9 +33,9 @@ public sealed class ProgressOptions
     /// <summary>What is wrong with the settings, or null.</summary>
     public string? Problem()
     {
-        if (Provider == ProgressProvider.WebPubSub && !WebPubSubConnectionString.TryParse(WebPubSub.ConnectionString, out _, out string? why))
+        if (Provider == ProgressProvider.WebPubSub && !WebPubSub.TryResolve(out _, out _, out string? why))
         {
-            return $"{Section}:WebPubSub:ConnectionString is required with Provider=WebPubSub and {why}";
+            return why;
         }
 
         if (!WebPubSubServiceClient.IsValidHub(WebPubSub.Hub))
@@ -57,11 +57,67 @@ public sealed class ProgressOptions
 /// <summary>Azure Web PubSub (<c>AgentFactory:Progress:WebPubSub</c>).</summary>
 public sealed class WebPubSubSettings
 {
-    /// <summary><c>Endpoint=https://…;AccessKey=…;Version=1.0;</c> — a secret: on Azure a Key Vault reference.</summary>
+    /// <summary>
+    /// <c>Endpoint=https://…;AccessKey=…;Version=1.0;</c> — a secret: on Azure a Key Vault reference; or the identity
+    /// form <c>Endpoint=https://…;AuthType=azure.msi;[ClientId=…;]Version=1.0;</c>, which holds none. Unset when
+    /// <see cref="Endpoint"/> is.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// <c>https://name.webpubsub.azure.com</c>: the app signs in with its identity (Microsoft Entra tokens for the REST
+    /// calls, clients' tokens from the service's <c>:generateToken</c>) instead of using an access key.
+    /// </summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>With <see cref="Endpoint"/>: <c>managedidentity</c>, or unset for <c>DefaultAzureCredential</c> (as the storage settings).</summary>
+    public string? Credential { get; set; }
+
+    /// <summary>With <see cref="Endpoint"/>: the client id of a user-assigned managed identity.</summary>
+    public string? ClientId { get; set; }
 
     /// <summary>The hub, for both providers (the local hub serves <c>/client/hubs/{Hub}</c>).</summary>
     public string Hub { get; set; } = ProgressOptions.DefaultHub;
+
+    /// <summary>
+    /// How the app reaches the service: with the access key (<paramref name="key"/>) or with an identity
+    /// (<paramref name="identity"/>); false with the setting and the rule that are not met.
+    /// </summary>
+    public bool TryResolve(out WebPubSubConnectionString? key, out WebPubSubIdentity? identity, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
+    {
+        const string Prefix = ProgressOptions.Section + ":WebPubSub:";
+        key = null;
+        identity = null;
+        problem = null;
+        bool hasConnection = !string.IsNullOrWhiteSpace(ConnectionString);
+        bool hasEndpoint = !string.IsNullOrWhiteSpace(Endpoint);
+        if (hasConnection && hasEndpoint)
+        {
+            problem = $"{Prefix}ConnectionString and {Prefix}Endpoint are both set: set one (Endpoint signs in with the app's identity).";
+        }
+        else if (hasEndpoint)
+        {
+            if (WebPubSubIdentity.TryParseEndpoint(Endpoint, out Uri? endpoint))
+            {
+                identity = new WebPubSubIdentity(endpoint, Credential, ClientId is { Length: > 0 } ? ClientId : null);
+            }
+            else
+            {
+                problem = $"{Prefix}Endpoint must be an absolute https:// URL (https://name.webpubsub.azure.com).";
+            }
+        }
+        else if (!hasConnection)
+        {
+            problem = $"{Prefix}Endpoint (the app signs in with its identity) or {Prefix}ConnectionString is required with Provider=WebPubSub.";
+        }
+        else if (!WebPubSubIdentity.TryParse(ConnectionString, out identity, out string? identityProblem))
+        {
+            problem = identityProblem is not null ? $"{Prefix}ConnectionString {identityProblem}"
+                : WebPubSubConnectionString.TryParse(ConnectionString, out key, out string? keyProblem) ? null : $"{Prefix}ConnectionString {keyProblem}";
+        }
+
+        return problem is null;
+    }
 }
 
 /// <summary>The local hub (<c>AgentFactory:Progress:Local</c>).</summary>

@@ -1,6 +1,7 @@
 using AgentFactory.Functions.Progress.LocalHub;
 using AgentFactory.Functions.Progress.WebPubSub;
 using AgentFactory.Functions.Storage;
+using Azure.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -16,10 +17,9 @@ public static class ProgressServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFactoryProgress(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ProgressOptions>().Bind(configuration.GetSection(ProgressOptions.Section))
-            .Validate(o => o.Problem() is null, "AgentFactory:Progress is invalid (Provider Local or WebPubSub; WebPubSub needs "
-                + "WebPubSub:ConnectionString = Endpoint=https://…;AccessKey=…;Version=1.0;, a valid Hub; Local:AccessKey at least 32 characters).")
-            .ValidateOnStart();
+        services.AddOptions<ProgressOptions>().Bind(configuration.GetSection(ProgressOptions.Section)).ValidateOnStart();
+        // Fails with the setting and the rule (ProgressOptions.Problem), which never quote a key.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressOptions>, ProgressOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeploymentEventFeed>();
         services.TryAddSingleton<LocalWebPubSubHub>();
@@ -28,11 +28,19 @@ public static class ProgressServiceCollectionExtensions
         ProgressOptions configured = configuration.GetSection(ProgressOptions.Section).Get<ProgressOptions>() ?? new ProgressOptions();
         if (configured.Provider == ProgressProvider.WebPubSub)
         {
+            // Key mode, or identity mode (Endpoint / AuthType connection string). A WebPubSubServiceClientOptions service
+            // (transport, retries) and a TokenCredential keyed "AgentFactory:Progress" replace the defaults when
+            // registered: the tests' way to reach an https stub as a test identity.
             services.TryAddSingleton(sp =>
             {
                 ProgressOptions o = sp.GetRequiredService<ProgressOptions>();
-                return new WebPubSubServiceClient(WebPubSubConnectionString.Parse(o.WebPubSub.ConnectionString), o.WebPubSub.Hub,
-                    time: sp.GetRequiredService<TimeProvider>());
+                o.WebPubSub.TryResolve(out WebPubSubConnectionString? key, out WebPubSubIdentity? identity, out _);
+                WebPubSubServiceClientOptions clientOptions = sp.GetService<WebPubSubServiceClientOptions>() ?? new WebPubSubServiceClientOptions();
+                TimeProvider time = sp.GetRequiredService<TimeProvider>();
+                return identity is not null
+                    ? new WebPubSubServiceClient(identity.Endpoint, sp.GetKeyedService<TokenCredential>(ProgressOptions.Section) ?? identity.CreateCredential(),
+                        o.WebPubSub.Hub, clientOptions, time)
+                    : new WebPubSubServiceClient(key!, o.WebPubSub.Hub, clientOptions, time);
             });
             services.TryAddSingleton<WebPubSubProgressPublisher>();
             services.AddHostedService(sp => sp.GetRequiredService<WebPubSubProgressPublisher>());
@@ -45,5 +53,11 @@ public static class ProgressServiceCollectionExtensions
 
         services.TryAddSingleton<IDeploymentEventObserver, ProgressFanout>();
         return services;
+    }
+
+    private sealed class ProgressOptionsValidation : IValidateOptions<ProgressOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ProgressOptions options) =>
+            options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 }

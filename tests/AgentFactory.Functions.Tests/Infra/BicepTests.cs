@@ -63,7 +63,7 @@ public sealed class BicepTests
         Assert.Contains("AgentFactory__Containers__Aci__ResourceGroup", settings);
         Assert.Contains("AgentFactory__Containers__Aci__Location", settings);
         Assert.Contains("AgentFactory__Progress__Provider", settings);
-        Assert.Contains("AgentFactory__Progress__WebPubSub__ConnectionString", settings);
+        Assert.Contains("AgentFactory__Progress__WebPubSub__Endpoint", settings);
         Assert.Contains("AgentFactory__Progress__WebPubSub__Hub", settings);
 
         // Blob Data Owner, Queue and Table Data Contributor, assigned on the account to the app's identity.
@@ -77,6 +77,30 @@ public sealed class BicepTests
         Assert.Contains("parameters('storageAccountName')", (string?)storageRoles["scope"], StringComparison.Ordinal);
 
         Assert.Equal("deny", (string?)Resource(template, "Microsoft.SignalRService/webPubSub/hubs")["properties"]!["anonymousConnectPolicy"]);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Build_App_WebPubSubIsKeyless_TheAppReachesItWithItsIdentity()
+    {
+        JsonNode template = await BuildAsync("modules/app.bicep");
+        Assert.True((bool)Resource(template, "Microsoft.SignalRService/webPubSub")["properties"]!["disableLocalAuth"]!);
+
+        Dictionary<string, string> settings = Resource(template, "Microsoft.Web/sites")["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
+            .ToDictionary(s => (string)s!["name"]!, s => s!["value"]!.ToString());
+        // No key reaches the settings: neither a connection string nor anything read with listKeys.
+        Assert.DoesNotContain("AgentFactory__Progress__WebPubSub__ConnectionString", settings.Keys);
+        Assert.All(settings, s => Assert.DoesNotContain("listKeys", s.Value, StringComparison.OrdinalIgnoreCase));
+        Assert.StartsWith("[format('https://{0}'", settings["AgentFactory__Progress__WebPubSub__Endpoint"], StringComparison.Ordinal);
+        Assert.Contains("hostName", settings["AgentFactory__Progress__WebPubSub__Endpoint"], StringComparison.Ordinal);
+        Assert.Equal("managedidentity", settings["AgentFactory__Progress__WebPubSub__Credential"]);
+        Assert.Contains("clientId", settings["AgentFactory__Progress__WebPubSub__ClientId"], StringComparison.Ordinal);
+        Assert.DoesNotContain("-agents", settings["AgentFactory__Progress__WebPubSub__ClientId"], StringComparison.Ordinal);
+
+        // That identity holds the data-plane role that sends and issues clients' tokens (Web PubSub Service Owner).
+        JsonNode role = Assert.Single(Resources(template, "Microsoft.Authorization/roleAssignments"),
+            r => r["properties"]!["roleDefinitionId"]!.ToString().Contains("webPubSubServiceOwner", StringComparison.Ordinal));
+        Assert.Contains("webPubSub", (string?)role["scope"], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("-agents", role["properties"]!["principalId"]!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]

@@ -18,15 +18,17 @@ namespace AgentFactory.Functions.Tests.Progress;
 /// <c>api-version</c> and the bearer JWT (HS256 with the access key, <c>aud</c> = the URL as sent without query,
 /// <c>exp</c>), verified with Microsoft's token library, not ours — records each request, and answers 202 or, first,
 /// what the test scripted (errors, 429/503 with Retry-After). A bad token gets 401 with an <c>ErrorDetail</c> body.
+/// In identity mode (WebPubSubStub.Identity.cs) it serves https and wants the Entra token instead.
 /// </summary>
-public sealed class WebPubSubStub : IAsyncDisposable
+public sealed partial class WebPubSubStub : IAsyncDisposable
 {
     public const string AccessKey = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
 
     private readonly WebApplication _app;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public sealed record Seen(string Method, string Path, string Query, string? ContentType, string Body, string? Problem, TimeSpan At);
+    public sealed record Seen(string Method, string Path, string Query, string? ContentType, string Body, string? Problem, TimeSpan At,
+        string? Authorization = null);
 
     private WebPubSubStub(WebApplication app) => _app = app;
 
@@ -39,25 +41,41 @@ public sealed class WebPubSubStub : IAsyncDisposable
     /// <summary>Answers given one per request, before the stub falls back to 202.</summary>
     public ConcurrentQueue<Action<HttpResponse>> Script { get; } = new();
 
-    public static async Task<WebPubSubStub> StartAsync()
+    /// <param name="bearerToken">Identity mode: the Entra token the REST calls must carry (the stub then serves https).</param>
+    public static async Task<WebPubSubStub> StartAsync(string? bearerToken = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var stub = new WebPubSubStub(builder.Build());
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+        if (bearerToken is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            certificate = SelfSigned();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.UseHttps(certificate)));
+        }
+
+        var stub = new WebPubSubStub(builder.Build()) { BearerToken = bearerToken, Certificate = certificate };
         stub._app.Run(stub.HandleAsync);
         await stub._app.StartAsync();
         stub.Endpoint = new Uri(stub._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return stub;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Certificate?.Dispose();
+    }
 
     private async Task HandleAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
         string body = await new StreamReader(request.Body).ReadToEndAsync();
-        string? problem = await CheckAsync(request);
-        Requests.Enqueue(new Seen(request.Method, RawPath(request), request.QueryString.Value ?? "", request.ContentType, body, problem, _clock.Elapsed));
+        string? problem = BearerToken is null ? await CheckAsync(request) : CheckIdentity(request);
+        Requests.Enqueue(new Seen(request.Method, RawPath(request), request.QueryString.Value ?? "", request.ContentType, body, problem, _clock.Elapsed,
+            request.Headers.Authorization));
         if (problem is not null)
         {
             context.Response.StatusCode = 401;
@@ -69,6 +87,12 @@ public sealed class WebPubSubStub : IAsyncDisposable
         if (Script.TryDequeue(out Action<HttpResponse>? answer))
         {
             answer(context.Response);
+            return;
+        }
+
+        if (request.Method == "POST" && RawPath(request).EndsWith("/:generateToken", StringComparison.Ordinal))
+        {
+            await AnswerGenerateTokenAsync(context);
             return;
         }
 

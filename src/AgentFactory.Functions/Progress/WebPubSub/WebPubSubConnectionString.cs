@@ -13,36 +13,65 @@ public sealed record WebPubSubConnectionString(Uri Endpoint, string AccessKey)
         [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
     {
         parsed = null;
-        if (string.IsNullOrWhiteSpace(value))
+        if (!TryReadParts(value, out Dictionary<string, string>? parts, out problem) || !TryReadEndpoint(parts, out Uri? endpoint, out problem))
         {
-            problem = "is empty.";
             return false;
         }
 
-        var parts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (parts.ContainsKey("AuthType"))
         {
-            int eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                // Never echo the part: it may be the key.
-                problem = "has a part that is not Key=Value.";
-                return false;
-            }
-
-            parts[part[..eq].Trim()] = part[(eq + 1)..].Trim();
-        }
-
-        if (!parts.TryGetValue("Endpoint", out string? endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri)
-            || uri.Scheme is not ("https" or "http"))
-        {
-            problem = "needs Endpoint=https://….";
+            problem = "names an identity (AuthType=…), not an access key.";
             return false;
         }
 
         if (!parts.TryGetValue("AccessKey", out string? key) || key.Length == 0)
         {
             problem = "needs AccessKey=….";
+            return false;
+        }
+
+        parsed = new WebPubSubConnectionString(endpoint, key);
+        return true;
+    }
+
+    /// <summary>The <c>Key=Value;</c> parts, keys case-insensitive; the problem never echoes a part (it may be the key).</summary>
+    internal static bool TryReadParts(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Dictionary<string, string>? parts,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
+    {
+        parts = null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problem = "is empty.";
+            return false;
+        }
+
+        var read = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                problem = "has a part that is not Key=Value.";
+                return false;
+            }
+
+            read[part[..eq].Trim()] = part[(eq + 1)..].Trim();
+        }
+
+        parts = read;
+        problem = null;
+        return true;
+    }
+
+    /// <summary><c>Endpoint</c> with <c>Port</c> applied, after checking <c>Version</c>.</summary>
+    internal static bool TryReadEndpoint(Dictionary<string, string> parts, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? endpoint,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
+    {
+        endpoint = null;
+        if (!parts.TryGetValue("Endpoint", out string? value) || !Uri.TryCreate(value, UriKind.Absolute, out Uri? uri)
+            || uri.Scheme is not ("https" or "http"))
+        {
+            problem = "needs Endpoint=https://….";
             return false;
         }
 
@@ -64,7 +93,7 @@ public sealed record WebPubSubConnectionString(Uri Endpoint, string AccessKey)
             builder.Port = p;
         }
 
-        parsed = new WebPubSubConnectionString(builder.Uri, key);
+        endpoint = builder.Uri;
         problem = null;
         return true;
     }

@@ -13,10 +13,11 @@ public sealed class WebPubSubServiceClientOptions : ClientOptions
 
 /// <summary>
 /// The Azure Web PubSub data-plane REST API (api-version 2024-01-01) for one hub, on Azure.Core's pipeline: retries
-/// (429, 503 and the other transient answers, honouring <c>Retry-After</c>), an HS256 bearer token signed with the
-/// access key for each attempt (<c>aud</c> = the request URL without query), and <see cref="RequestFailedException"/>
-/// with the service's error code for any other failure. Sends answer 202 (fire and forget: the service accepts them
-/// even when nobody listens).
+/// (429, 503 and the other transient answers, honouring <c>Retry-After</c>), a bearer token for each attempt — HS256
+/// signed with the access key (<c>aud</c> = the request URL without query), or a Microsoft Entra token of the app's
+/// identity (scope <see cref="WebPubSubIdentity.Scope"/>) — and <see cref="RequestFailedException"/> with the
+/// service's error code for any other failure. Sends answer 202 (fire and forget: the service accepts them even when
+/// nobody listens).
 /// </summary>
 public partial class WebPubSubServiceClient
 {
@@ -25,23 +26,40 @@ public partial class WebPubSubServiceClient
     private static readonly RequestFailedDetailsParser ErrorParser = new WebPubSubErrorParser();
 
     private readonly HttpPipeline _pipeline;
-    private readonly WebPubSubConnectionString _connection;
+    private readonly string? _accessKey;
     private readonly TimeProvider _time;
 
+    /// <summary>With the access key: REST tokens and clients' tokens are signed here.</summary>
     public WebPubSubServiceClient(WebPubSubConnectionString connection, string hub, WebPubSubServiceClientOptions? options = null, TimeProvider? time = null)
+        : this(connection.Endpoint, hub, options, time, new AccessKeyPolicy(connection.AccessKey, time ?? TimeProvider.System))
+    {
+        _accessKey = connection.AccessKey;
+    }
+
+    /// <summary>
+    /// With an identity (the service needs <c>disableLocalAuth</c> or not, and the identity a data-plane role such as
+    /// Web PubSub Service Owner): Entra tokens on REST calls, clients' tokens from <c>:generateToken</c>. Azure.Core's
+    /// bearer policy sends tokens over https only.
+    /// </summary>
+    public WebPubSubServiceClient(Uri endpoint, TokenCredential credential, string hub, WebPubSubServiceClientOptions? options = null, TimeProvider? time = null)
+        : this(endpoint, hub, options, time, new BearerTokenAuthenticationPolicy(credential, WebPubSubIdentity.Scope))
+    {
+    }
+
+    private WebPubSubServiceClient(Uri endpoint, string hub, WebPubSubServiceClientOptions? options, TimeProvider? time, HttpPipelinePolicy authentication)
     {
         if (!IsValidHub(hub))
         {
             throw new ArgumentException("A hub name starts with a letter and holds at most 128 letters, digits and _`,.[] characters.", nameof(hub));
         }
 
-        _connection = connection;
+        Endpoint = endpoint;
         _time = time ?? TimeProvider.System;
         Hub = hub;
         options ??= new WebPubSubServiceClientOptions();
         _pipeline = HttpPipelineBuilder.Build(new HttpPipelineOptions(options)
         {
-            PerRetryPolicies = { new AccessKeyPolicy(connection.AccessKey, _time) },
+            PerRetryPolicies = { authentication },
             RequestFailedDetailsParser = ErrorParser,
         });
     }
@@ -50,14 +68,17 @@ public partial class WebPubSubServiceClient
     protected WebPubSubServiceClient()
     {
         _pipeline = null!;
-        _connection = null!;
         _time = TimeProvider.System;
+        Endpoint = null!;
         Hub = "";
     }
 
     public string Hub { get; }
 
-    public Uri Endpoint => _connection.Endpoint;
+    public Uri Endpoint { get; }
+
+    /// <summary>True when the app signs in with an identity (clients' tokens then come from the service).</summary>
+    public bool UsesIdentity => _accessKey is null;
 
     /// <summary>Hub names as the service takes them.</summary>
     public static bool IsValidHub(string? hub) => hub is not null && HubPattern().IsMatch(hub);
@@ -91,8 +112,71 @@ public partial class WebPubSubServiceClient
     /// access key (as the SDKs do, no call to the service) with <c>aud</c> = <c>https://host/client/hubs/{hub}</c>.
     /// </summary>
     public virtual Uri GetClientAccessUri(string? userId, IEnumerable<string> roles, IEnumerable<string> groups, TimeSpan lifetime) =>
-        ClientAccess.Url(Endpoint, Hub, WebPubSubToken.ForClient(_connection.AccessKey, ClientAccess.Audience(Endpoint, Hub), _time.GetUtcNow(), lifetime,
-            userId, roles, groups));
+        ClientAccess.Url(Endpoint, Hub, WebPubSubToken.ForClient(
+            _accessKey ?? throw new InvalidOperationException("Without an access key the service issues clients' tokens: use GetClientAccessUriAsync."),
+            ClientAccess.Audience(Endpoint, Hub), _time.GetUtcNow(), lifetime, userId, roles, groups));
+
+    /// <summary>
+    /// The client URL, its token signed here with the access key, or — with an identity — issued by the service:
+    /// <c>POST /api/hubs/{hub}/:generateToken?userId=&amp;role=…&amp;group=…&amp;minutesToExpire=</c> → 200
+    /// <c>{"token":"…"}</c> (the lifetime rounded up to whole minutes). A refusal is a <see cref="RequestFailedException"/>.
+    /// </summary>
+    public virtual async Task<Uri> GetClientAccessUriAsync(string? userId, IEnumerable<string> roles, IEnumerable<string> groups, TimeSpan lifetime,
+        CancellationToken cancellationToken = default)
+    {
+        if (_accessKey is not null)
+        {
+            return GetClientAccessUri(userId, roles, groups, lifetime);
+        }
+
+        using HttpMessage message = _pipeline.CreateMessage();
+        Request request = message.Request;
+        request.Method = RequestMethod.Post;
+        request.Uri.Reset(Endpoint);
+        request.Uri.AppendPath("/api/hubs/", escape: false);
+        request.Uri.AppendPath(Hub, escape: true);
+        request.Uri.AppendPath("/:generateToken", escape: false);
+        request.Uri.AppendQuery("api-version", ApiVersion, true);
+        if (userId is not null)
+        {
+            request.Uri.AppendQuery("userId", userId, true);
+        }
+
+        foreach (string role in roles)
+        {
+            request.Uri.AppendQuery("role", role, true);
+        }
+
+        foreach (string group in groups)
+        {
+            request.Uri.AppendQuery("group", group, true);
+        }
+
+        int minutes = (int)Math.Clamp(Math.Ceiling(lifetime.TotalMinutes), 1, int.MaxValue);
+        request.Uri.AppendQuery("minutesToExpire", minutes.ToString(System.Globalization.CultureInfo.InvariantCulture), true);
+        message.ResponseClassifier = Ok;
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        Response response = message.Response;
+        if (response.Status != 200)
+        {
+            throw new RequestFailedException(response, null, ErrorParser);
+        }
+
+        string? token = null;
+        try
+        {
+            using JsonDocument body = JsonDocument.Parse(response.Content);
+            token = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("token", out JsonElement t)
+                && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        }
+        catch (JsonException)
+        {
+        }
+
+        return string.IsNullOrEmpty(token)
+            ? throw new RequestFailedException(response.Status, "Web PubSub answered :generateToken without a token.", "NoToken", null)
+            : ClientAccess.Url(Endpoint, Hub, token);
+    }
 
     private async Task<Response> SendAsync(string[] pathAfterHub, BinaryData content, ContentType contentType, IEnumerable<string>? excluded,
         CancellationToken cancellationToken)
@@ -123,6 +207,7 @@ public partial class WebPubSubServiceClient
     }
 
     private static readonly StatusCodeClassifier Accepted = new([202]);
+    private static readonly StatusCodeClassifier Ok = new([200]);
 
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_`,.\[\]]{0,127}$")]
     private static partial Regex HubPattern();
