@@ -50,7 +50,7 @@ summarize_trx() {
 explain_failure() {
   local log="$1" results="$2" f outcome
   echo "test.sh: why the run failed (from $log):" >&2
-  grep -E ': error [A-Z]+[0-9]+|error MSB|Test host process crashed|test run was aborted|Test Run Aborted|Test Run Failed|^[[:space:]]+Failed [A-Za-z]|exited with code|Unhandled exception' "$log" 2>/dev/null \
+  grep -E ': error [A-Z]+[0-9]+|error MSB|Test host process crashed|test run was aborted|Test Run Aborted|Test Run Failed|^[[:space:]]+Failed [A-Za-z0-9_]+\.[A-Za-z0-9_.]+|Cleanup Failure|Fixture Failure|exited with code|Unhandled exception' "$log" 2>/dev/null \
     | awk '!seen[$0]++' | head -n 40 >&2 || true
   while IFS= read -r -d '' f; do
     outcome="$(grep -o '<ResultSummary outcome="[^"]*"' "$f" | head -n 1 | cut -d'"' -f2 || true)"

@@ -60,6 +60,11 @@ public sealed partial class AzureStorageOrchestrationBackend
         {
             await RecoverOutboxAsync(reader.Partition, linked.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // The partition is being given up (or the worker stops) mid-recovery: its next owner recovers it.
+            return;
+        }
         catch (Exception ex) when (!linked.IsCancellationRequested)
         {
             _logger.LogWarning(ex, "Outbox recovery of partition {Partition} failed; instances recover when they next receive a message.", reader.Partition);
@@ -95,6 +100,11 @@ public sealed partial class AzureStorageOrchestrationBackend
                     {
                         accepted.Add(pending);
                     }
+                }
+                catch (OperationCanceledException) when (linked.IsCancellationRequested)
+                {
+                    // Stopping: the rest stay invisible until their visibility timeout and are read again.
+                    break;
                 }
                 catch (Exception ex) when (!linked.IsCancellationRequested)
                 {

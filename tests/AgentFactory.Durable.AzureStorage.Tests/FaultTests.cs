@@ -150,6 +150,45 @@ public class FaultTests(ITestOutputHelper output)
         }
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task StopAsync_WhileAPartitionsOutboxRecoveryIsInFlight_StopsWithoutThrowing()
+    {
+        // A worker stopped while it recovers a partition it just took (the scan answers after the stop began): the scan
+        // ends cancelled, and that must not escape StopAsync (it failed a host's shutdown in CI).
+        AzureStorageOptions hub = Azurite.NewTaskHub(partitions: 2);
+        var backend = new AzureStorageOrchestrationBackend(hub);
+        using var entered = new ManualResetEventSlim();
+        using var proceed = new ManualResetEventSlim();
+        backend.Requests.BeforeSend = message =>
+        {
+            if (message.Request.Uri.ToString().Contains("HasOutbox", StringComparison.Ordinal) && !proceed.IsSet)
+            {
+                entered.Set();
+                proceed.Wait(TimeSpan.FromSeconds(20));
+            }
+
+            return null;
+        };
+        try
+        {
+            await using (EngineHost host = await EngineHost.StartAsync(_ => { }, backend, bare: true))
+            {
+                Assert.True(await Task.Run(() => entered.Wait(TimeSpan.FromSeconds(20))), "no outbox recovery started");
+            }
+
+            Task stopping = backend.StopAsync();
+            proceed.Set();
+            Exception? thrown = await Record.ExceptionAsync(() => stopping.WaitAsync(TimeSpan.FromSeconds(20)));
+
+            Assert.True(thrown is null, $"StopAsync threw {thrown?.GetType().Name}: {thrown?.Message}");
+        }
+        finally
+        {
+            proceed.Set();
+            await StorageProbe.StopAndDeleteAsync(backend, output.WriteLine);
+        }
+    }
+
     /// <summary>A single-entity write (merge or replace) of the History table: what a commit or a poison mark sends.</summary>
     private static bool IsHistoryWrite(HttpMessage message, string hub) =>
         message.Request.Method.Method is "MERGE" or "PATCH" or "PUT"
