@@ -28,6 +28,9 @@ public static class FactoryDomainServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(_ => TemplateCatalog.LoadEmbedded());
         services.TryAddSingleton(_ => DependencyCatalog.LoadEmbedded());
+        // The API's ad-hoc sandboxes keep their configuration like deployments do: the secrets in the secret store.
+        services.TryAddSingleton(sp => new SandboxSessions(sp.GetRequiredService<Storage.FactoryTables>().Service, sp.GetRequiredService<Storage.FactoryTables>().Prefix,
+            sp.GetRequiredService<Orchestration.Secrets.ISecretStore>(), sp.GetRequiredService<TemplateCatalog>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(_ => options.Runtime == RuntimeKind.AzureContainerInstances ? RuntimeProfile.AzureContainerInstances : LocalProfile());
         services.TryAddSingleton(PriceSheetCatalog.BuiltIn);
         services.TryAddSingleton<ICostEstimator, CostEstimator>();

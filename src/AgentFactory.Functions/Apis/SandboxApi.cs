@@ -61,7 +61,7 @@ public static class SandboxApi
                 return FactoryHttp.Problem(StatusCodes.Status503ServiceUnavailable, "Sandbox isolation unavailable", ex.Message);
             }
 
-            sessions.Add(tenant, sandboxId, template, configuration);
+            await sessions.AddAsync(tenant, sandboxId, template, json, cancellationToken);
             return TypedResults.Created($"{FactoryHttp.Prefix}/sandbox/logs?sandboxId={sandboxId}",
                 new { sandboxId, templateId = template.Id, templateVersion = template.Version, tasks = template.TestTasks.Select(t => t.Id) });
         }
@@ -78,7 +78,7 @@ public static class SandboxApi
         using (body)
         {
             string tenant = FactoryHttp.TenantOf(request.HttpContext.User);
-            if (Session(body.RootElement, tenant, sessions) is not var (sandboxId, template, configuration))
+            if (await SessionAsync(body.RootElement, tenant, sessions, cancellationToken) is not var (sandboxId, template, configuration))
             {
                 return NotFound();
             }
@@ -140,23 +140,28 @@ public static class SandboxApi
         using (body)
         {
             string tenant = FactoryHttp.TenantOf(request.HttpContext.User);
-            if (Session(body.RootElement, tenant, sessions) is not var (sandboxId, _, _))
+            if (SandboxId(body.RootElement) is not { } sandboxId || !await sessions.ExistsAsync(tenant, sandboxId, cancellationToken))
             {
                 return NotFound();
             }
 
             await sandbox.StopAsync(SandboxSessions.KeyOf(tenant, sandboxId), cancellationToken);
-            sessions.Remove(tenant, sandboxId);
+            await sessions.RemoveAsync(tenant, sandboxId, cancellationToken);
             return TypedResults.NoContent();
         }
     }
 
-    private static (string SandboxId, AgentTemplate Template, AgentConfiguration Configuration)? Session(JsonElement body, string tenant, SandboxSessions sessions) =>
+    private static async Task<(string SandboxId, AgentTemplate Template, AgentConfiguration Configuration)?> SessionAsync(JsonElement body, string tenant,
+        SandboxSessions sessions, CancellationToken cancellationToken) =>
+        SandboxId(body) is { } id && await sessions.FindAsync(tenant, id, cancellationToken) is { } session
+            ? (id, session.Template, session.Configuration)
+            : null;
+
+    private static string? SandboxId(JsonElement body) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty("sandboxId", out JsonElement id) && id.ValueKind == JsonValueKind.String
-            && sessions.Find(tenant, id.GetString()!) is { } session
-            ? (id.GetString()!, session.Template, session.Configuration)
+            ? id.GetString()
             : null;
 
     private static IResult NotFound() =>
-        FactoryHttp.Problem(StatusCodes.Status404NotFound, "Sandbox not found", "No sandbox with that id belongs to you (sandboxes end with the process that runs them; start a new one).");
+        FactoryHttp.Problem(StatusCodes.Status404NotFound, "Sandbox not found", "No sandbox with that id belongs to you (it may have been stopped; start a new one).");
 }

@@ -39,7 +39,6 @@ public static class SandboxServiceCollectionExtensions
         // The host process, unless the container provider registered another place for the test endpoint.
         services.TryAddSingleton<ISandboxEndpoint>(sp => sp.GetRequiredService<SandboxEndpointProcess>());
         services.TryAddSingleton<SandboxService>();
-        services.TryAddSingleton<SandboxSessions>();
         return services;
     }
 }

@@ -24,6 +24,9 @@ public sealed class FactoryTables
 
     public string Prefix { get; }
 
+    /// <summary>The table service these tables are on, for tables of the factory kept elsewhere with the same prefix.</summary>
+    public TableServiceClient Service => _service;
+
     public TableClient Templates { get; }
 
     public TableClient Agents { get; }

@@ -47,6 +47,11 @@ public sealed class ApiTestHost : IAsyncLifetime
             .AddPolicy("Ops", p => p.RequireRole("ops"));
         builder.Services.AddFactoryStorage(AzuriteConnection.ConnectionString, _prefix);
         builder.Services.AddFactoryDomain();
+        // Ad-hoc sandbox sessions keep their secrets in the secret store.
+        builder.Services.AddSingleton<AgentFactory.Functions.Orchestration.Secrets.ISecretStore>(new AgentFactory.Functions.Orchestration.Secrets.TableSecretStore(
+            new Azure.Data.Tables.TableServiceClient(AzuriteConnection.ConnectionString),
+            Options.Create(new AgentFactory.Functions.Orchestration.Secrets.SecretStoreOptions { Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }),
+            _prefix));
         builder.Services.AddSingleton(new AgentFactory.Functions.Monitoring.UsageTable(new Azure.Data.Tables.TableServiceClient(AzuriteConnection.ConnectionString), _prefix));
         builder.Services.AddFactorySandbox(AzuriteConnection.ConnectionString,
             runtime =>
@@ -75,6 +80,9 @@ public sealed class ApiTestHost : IAsyncLifetime
         Client.Dispose();
         await _app!.Services.GetRequiredService<FactoryTables>().DeleteAsync();
         await _app.Services.GetRequiredService<AgentFactory.Functions.Monitoring.UsageTable>().DeleteAsync();
+        var tables = new Azure.Data.Tables.TableServiceClient(AzuriteConnection.ConnectionString);
+        await tables.GetTableClient(_prefix + "SandboxSessions").DeleteAsync();
+        await tables.GetTableClient(_prefix + "DeploymentSecrets").DeleteAsync();
         await new Azure.Storage.Blobs.BlobServiceClient(AzuriteConnection.ConnectionString).GetBlobContainerClient("logs" + _prefix).DeleteIfExistsAsync();
         IReadOnlyList<string> cgroupParents = [];
         if (OperatingSystem.IsLinux() && _app.Services.GetService<AgentFactory.Functions.Containers.IContainerRuntime>() is
@@ -89,7 +97,7 @@ public sealed class ApiTestHost : IAsyncLifetime
             await AgentFactory.Functions.Containers.Local.Cgroups.CgroupFile.RemoveDirectoryAsync(parent, CancellationToken.None);
         }
 
-        foreach (string dir in new[] { "agentfactory-api-", "agentfactory-api-work-" }.Select(d => Path.Combine(Path.GetTempPath(), d + _prefix)))
+        foreach (string dir in new[] { "agentfactory-api-" }.Select(d => Path.Combine(Path.GetTempPath(), d + _prefix)))
         {
             if (Directory.Exists(dir))
             {

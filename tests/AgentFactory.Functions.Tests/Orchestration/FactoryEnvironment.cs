@@ -126,7 +126,7 @@ public sealed class FactoryEnvironment : IAsyncLifetime
     {
         await RemoveContainersAsync();
         await FactoryTables.DeleteAsync();
-        foreach (string table in new[] { "DeploymentEvents", "DeploymentSecrets", "AgentHealth", "AgentUsage" })
+        foreach (string table in new[] { "DeploymentEvents", "DeploymentSecrets", "AgentHealth", "AgentUsage", "SandboxSessions" })
         {
             await Tables.DeleteTableAsync(Prefix + table);
         }
