@@ -40,6 +40,10 @@ trap 'exit 143' TERM
 
 AGENTFACTORY_STORAGE="$(bash "$root/scripts/azurite.sh" start "$azurite_dir")"
 export AGENTFACTORY_STORAGE
+# Agents get an account of their own, as in Azure (this Azurite serves a second one: AGENTFACTORY_AGENTS_STORAGE).
+# shellcheck source=/dev/null
+source "$azurite_dir/env"
+export AgentFactory__Provisioning__Storage="${AgentFactory__Provisioning__Storage:-$AGENTFACTORY_AGENTS_STORAGE}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export AgentFactory__Auth__CreateDevelopmentKey=true
 # Secrets of configurations are encrypted at rest; this run's Azurite is fresh, so is its key.
