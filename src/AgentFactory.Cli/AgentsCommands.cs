@@ -108,15 +108,7 @@ internal static class AgentsCommands
         string id = args.Next("the deployment id");
         args.EnsureAllUsed();
         ApiResponse response = await cli.Api.GetAsync($"{Prefix}/agents/{Uri.EscapeDataString(id)}/status", cli.CancellationToken);
-        if (cli.Json)
-        {
-            cli.Out.WriteLine(response.Body);
-            return ExitCodes.Success;
-        }
-
-        using JsonDocument document = response.Json();
-        WriteStatus(cli.Out, document.RootElement);
-        return ExitCodes.Success;
+        return cli.Write(response, status => WriteStatus(cli.Out, status));
     }
 
     private static JsonObject ReadConfiguration(string path)

@@ -3,7 +3,22 @@ using System.Text.Json;
 namespace AgentFactory.Cli;
 
 /// <summary>What a command needs: the API, where to write, and whether to write JSON.</summary>
-internal sealed record CliContext(FactoryClient Api, TextWriter Out, TextWriter Error, bool Json, CancellationToken CancellationToken);
+internal sealed record CliContext(FactoryClient Api, TextWriter Out, TextWriter Error, bool Json, CancellationToken CancellationToken)
+{
+    /// <summary>Writes the API's answer as it came (<c>--json</c>), or what <paramref name="human"/> makes of it; a success either way.</summary>
+    public int Write(ApiResponse response, Action<JsonElement> human)
+    {
+        if (Json)
+        {
+            Out.WriteLine(response.Body);
+            return ExitCodes.Success;
+        }
+
+        using JsonDocument document = response.Json();
+        human(document.RootElement);
+        return ExitCodes.Success;
+    }
+}
 
 /// <summary>
 /// The whole tool behind <c>Main</c>: parses the command line, finds the URL and key, runs one command and maps

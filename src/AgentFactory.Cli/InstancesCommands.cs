@@ -83,14 +83,11 @@ internal static class InstancesCommands
         bool history = args.Flag("history");
         args.EnsureAllUsed();
         ApiResponse response = await GetInstanceAsync(cli, id, history);
-        if (cli.Json)
-        {
-            cli.Out.WriteLine(response.Body);
-            return ExitCodes.Success;
-        }
+        return cli.Write(response, status => WriteInstance(cli.Out, status, history));
+    }
 
-        using JsonDocument document = response.Json();
-        JsonElement status = document.RootElement;
+    private static void WriteInstance(TextWriter output, JsonElement status, bool history)
+    {
         var table = new Table("FIELD", "VALUE");
         table.Add("instance", Text.Of(status, "instanceId"));
         table.Add("name", Text.Of(status, "name"));
@@ -99,21 +96,19 @@ internal static class InstancesCommands
         table.Add("updated", Text.Time(Text.Of(status, "lastUpdatedTime")));
         table.Add("input", Text.Truncate(Text.Of(status, "input") ?? "", 200));
         table.Add("output", Text.Truncate(Text.Of(status, "output") ?? "", 200));
-        table.Write(cli.Out);
+        table.Write(output);
         if (status.TryGetProperty("customStatus", out JsonElement custom) && custom.ValueKind != JsonValueKind.Null)
         {
-            cli.Out.WriteLine();
-            cli.Out.WriteLine("custom status:");
-            cli.Out.WriteLine(Text.Pretty(custom));
+            output.WriteLine();
+            output.WriteLine("custom status:");
+            output.WriteLine(Text.Pretty(custom));
         }
 
         if (history)
         {
-            cli.Out.WriteLine();
-            WriteHistory(cli.Out, status);
+            output.WriteLine();
+            WriteHistory(output, status);
         }
-
-        return ExitCodes.Success;
     }
 
     public static async Task<int> HistoryAsync(CliContext cli, Arguments args)
@@ -168,15 +163,7 @@ internal static class InstancesCommands
         args.EnsureAllUsed();
         ApiResponse response = await cli.Api.PostJsonAsync($"{Prefix}/{Escape(id)}/restart?restartWithNewInstanceId={(sameId ? "false" : "true")}", null,
             cli.CancellationToken);
-        if (cli.Json)
-        {
-            cli.Out.WriteLine(response.Body);
-            return ExitCodes.Success;
-        }
-
-        using JsonDocument payload = response.Json();
-        cli.Out.WriteLine($"Restarted {id} as {Text.Of(payload.RootElement, "id")}.");
-        return ExitCodes.Success;
+        return cli.Write(response, payload => cli.Out.WriteLine($"Restarted {id} as {Text.Of(payload, "id")}."));
     }
 
     /// <summary>One finished instance by id, or every finished instance a filter matches (createdTimeFrom required).</summary>
@@ -198,15 +185,7 @@ internal static class InstancesCommands
         };
 
         ApiResponse response = await cli.Api.DeleteAsync(path, cli.CancellationToken);
-        if (cli.Json)
-        {
-            cli.Out.WriteLine(response.Body);
-            return ExitCodes.Success;
-        }
-
-        using JsonDocument result = response.Json();
-        cli.Out.WriteLine($"Purged {Text.Of(result.RootElement, "instancesDeleted")} instance(s).");
-        return ExitCodes.Success;
+        return cli.Write(response, result => cli.Out.WriteLine($"Purged {Text.Of(result, "instancesDeleted")} instance(s)."));
     }
 
     private static Task<ApiResponse> GetInstanceAsync(CliContext cli, string id, bool history) =>

@@ -13,21 +13,16 @@ internal static class TemplatesCommands
         args.EnsureAllUsed();
 
         ApiResponse response = await cli.Api.GetAsync("api/platform/factory/templates" + query, cli.CancellationToken);
-        if (cli.Json)
+        return cli.Write(response, templates =>
         {
-            cli.Out.WriteLine(response.Body);
-            return ExitCodes.Success;
-        }
+            var table = new Table("ID", "VERSION", "NAME", "CATEGORY", "COMPLEXITY", "MINUTES");
+            foreach (JsonElement t in templates.EnumerateArray())
+            {
+                table.Add(Text.Of(t, "id"), Text.Of(t, "version"), Text.Of(t, "name"), Text.Of(t, "category"), Text.Of(t, "complexity"),
+                    Text.Of(t, "estimatedMinutes"));
+            }
 
-        using JsonDocument templates = response.Json();
-        var table = new Table("ID", "VERSION", "NAME", "CATEGORY", "COMPLEXITY", "MINUTES");
-        foreach (JsonElement t in templates.RootElement.EnumerateArray())
-        {
-            table.Add(Text.Of(t, "id"), Text.Of(t, "version"), Text.Of(t, "name"), Text.Of(t, "category"), Text.Of(t, "complexity"),
-                Text.Of(t, "estimatedMinutes"));
-        }
-
-        table.Write(cli.Out);
-        return ExitCodes.Success;
+            table.Write(cli.Out);
+        });
     }
 }
