@@ -129,14 +129,8 @@ public partial class WebPubSubServiceClient
             return GetClientAccessUri(userId, roles, groups, lifetime);
         }
 
-        using HttpMessage message = _pipeline.CreateMessage();
+        using HttpMessage message = HubPost(["/:generateToken"]);
         Request request = message.Request;
-        request.Method = RequestMethod.Post;
-        request.Uri.Reset(Endpoint);
-        request.Uri.AppendPath("/api/hubs/", escape: false);
-        request.Uri.AppendPath(Hub, escape: true);
-        request.Uri.AppendPath("/:generateToken", escape: false);
-        request.Uri.AppendQuery("api-version", ApiVersion, true);
         if (userId is not null)
         {
             request.Uri.AppendQuery("userId", userId, true);
@@ -178,10 +172,10 @@ public partial class WebPubSubServiceClient
             : ClientAccess.Url(Endpoint, Hub, token);
     }
 
-    private async Task<Response> SendAsync(string[] pathAfterHub, BinaryData content, ContentType contentType, IEnumerable<string>? excluded,
-        CancellationToken cancellationToken)
+    /// <summary>A <c>POST /api/hubs/{hub}{path}?api-version=</c> message.</summary>
+    private HttpMessage HubPost(string[] pathAfterHub)
     {
-        using HttpMessage message = _pipeline.CreateMessage();
+        HttpMessage message = _pipeline.CreateMessage();
         Request request = message.Request;
         request.Method = RequestMethod.Post;
         request.Uri.Reset(Endpoint);
@@ -194,6 +188,14 @@ public partial class WebPubSubServiceClient
         }
 
         request.Uri.AppendQuery("api-version", ApiVersion, true);
+        return message;
+    }
+
+    private async Task<Response> SendAsync(string[] pathAfterHub, BinaryData content, ContentType contentType, IEnumerable<string>? excluded,
+        CancellationToken cancellationToken)
+    {
+        using HttpMessage message = HubPost(pathAfterHub);
+        Request request = message.Request;
         foreach (string id in excluded ?? [])
         {
             request.Uri.AppendQuery("excluded", id, true);
