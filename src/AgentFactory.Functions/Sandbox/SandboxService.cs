@@ -118,8 +118,17 @@ public sealed partial class SandboxService(
     /// </summary>
     private async Task PrepareAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
-        if (await runtime.GetAsync(spec.Name, cancellationToken).ConfigureAwait(false) is not null
-            && (await runtime.GetStatusAsync(spec.Name, cancellationToken).ConfigureAwait(false)).State != ContainerState.Created)
+        ContainerState? existing;
+        try
+        {
+            existing = (await runtime.GetStatusAsync(spec.Name, cancellationToken).ConfigureAwait(false)).State;
+        }
+        catch (ContainerNotFoundException)
+        {
+            existing = null;
+        }
+
+        if (existing is not null and not ContainerState.Created)
         {
             await runtime.DeleteAsync(spec.Name, keepLogs: false, cancellationToken).ConfigureAwait(false);
         }
